@@ -1,0 +1,203 @@
+package dev.dream4j.api;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * One generation: one prompt or a batch of prompts (left-padded together), and the denoising settings. Every
+ * setting left empty takes the checkpoint's default ({@code generation_config.json}), then the reference default of
+ * {@code dream-semantics.md} §3. Build with {@link #builder()}; instances are immutable.
+ *
+ * @param prompts             one or more prompts; more than one runs as a left-padded batch
+ * @param maxNewTokens        masked positions appended to each prompt; wins over {@code maxLength}
+ * @param maxLength           total canvas length (prompt plus new tokens), used when {@code maxNewTokens} is empty
+ * @param steps               denoising steps (forward passes)
+ * @param sampler             the sampler plug-in name ({@code origin}, {@code maskgit_plus}, {@code topk_margin},
+ *                            {@code entropy}, or a third-party name)
+ * @param temperature         0 is greedy (argmax, no random draw)
+ * @param topP                nucleus filter in (0, 1]
+ * @param topK                top-k filter, at least 1
+ * @param algTemp             when positive, positions are drawn from softmax(confidence / algTemp) instead of top-k
+ * @param eps                 the schedule's last time value: {@code linspace(1, eps, steps + 1)}
+ * @param padPenalty          Dream-Coder's annealed penalty on the pad/eos logit; 0 disables it
+ * @param seed                the seed of this request's random stream
+ * @param numReturnSequences  samples per prompt
+ */
+public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, OptionalInt maxLength,
+                                OptionalInt steps, Optional<String> sampler, OptionalDouble temperature,
+                                OptionalDouble topP, OptionalInt topK, OptionalDouble algTemp, OptionalDouble eps,
+                                OptionalDouble padPenalty, OptionalLong seed, int numReturnSequences) {
+
+    public GenerationRequest {
+        prompts = List.copyOf(prompts);
+        if (prompts.isEmpty()) {
+            throw new InvalidRequestException("prompt", "a generation needs at least one prompt");
+        }
+        Objects.requireNonNull(sampler, "sampler");
+        positive("max_new_tokens", maxNewTokens);
+        positive("max_length", maxLength);
+        positive("steps", steps);
+        positive("top_k", topK);
+        if (temperature.isPresent() && !(temperature.getAsDouble() >= 0 && Double.isFinite(temperature.getAsDouble()))) {
+            throw new InvalidRequestException("temperature", "temperature must be a finite number >= 0, got " + temperature.getAsDouble());
+        }
+        if (topP.isPresent() && !(topP.getAsDouble() > 0 && topP.getAsDouble() <= 1)) {
+            throw new InvalidRequestException("top_p", "top_p must be in (0, 1], got " + topP.getAsDouble());
+        }
+        if (algTemp.isPresent() && !(algTemp.getAsDouble() >= 0 && Double.isFinite(algTemp.getAsDouble()))) {
+            throw new InvalidRequestException("alg_temp", "alg_temp must be a finite number >= 0, got " + algTemp.getAsDouble());
+        }
+        if (eps.isPresent() && !(eps.getAsDouble() > 0 && eps.getAsDouble() < 1)) {
+            throw new InvalidRequestException("eps", "eps must be in (0, 1), got " + eps.getAsDouble());
+        }
+        if (padPenalty.isPresent() && !(padPenalty.getAsDouble() >= 0 && Double.isFinite(padPenalty.getAsDouble()))) {
+            throw new InvalidRequestException("pad_penalty", "pad_penalty must be a finite number >= 0, got " + padPenalty.getAsDouble());
+        }
+        if (sampler.isPresent() && sampler.get().isBlank()) {
+            throw new InvalidRequestException("sampler", "sampler name must not be blank");
+        }
+        if (numReturnSequences < 1) {
+            throw new InvalidRequestException("num_return_sequences", "num_return_sequences must be >= 1, got " + numReturnSequences);
+        }
+    }
+
+    private static void positive(String name, OptionalInt value) {
+        if (value.isPresent() && value.getAsInt() < 1) {
+            throw new InvalidRequestException(name, name + " must be >= 1, got " + value.getAsInt());
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder pre-filled with this request's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.prompts = prompts;
+        b.maxNewTokens = maxNewTokens;
+        b.maxLength = maxLength;
+        b.steps = steps;
+        b.sampler = sampler;
+        b.temperature = temperature;
+        b.topP = topP;
+        b.topK = topK;
+        b.algTemp = algTemp;
+        b.eps = eps;
+        b.padPenalty = padPenalty;
+        b.seed = seed;
+        b.numReturnSequences = numReturnSequences;
+        return b;
+    }
+
+    /** Collects settings; {@link #build()} validates them and names the first bad parameter. */
+    public static final class Builder {
+        private List<Prompt> prompts = List.of();
+        private OptionalInt maxNewTokens = OptionalInt.empty();
+        private OptionalInt maxLength = OptionalInt.empty();
+        private OptionalInt steps = OptionalInt.empty();
+        private Optional<String> sampler = Optional.empty();
+        private OptionalDouble temperature = OptionalDouble.empty();
+        private OptionalDouble topP = OptionalDouble.empty();
+        private OptionalInt topK = OptionalInt.empty();
+        private OptionalDouble algTemp = OptionalDouble.empty();
+        private OptionalDouble eps = OptionalDouble.empty();
+        private OptionalDouble padPenalty = OptionalDouble.empty();
+        private OptionalLong seed = OptionalLong.empty();
+        private int numReturnSequences = 1;
+
+        private Builder() {
+        }
+
+        public Builder prompt(String text) {
+            return prompt(Prompt.text(text));
+        }
+
+        public Builder prompt(Prompt prompt) {
+            this.prompts = List.of(prompt);
+            return this;
+        }
+
+        public Builder prompts(List<Prompt> prompts) {
+            this.prompts = List.copyOf(prompts);
+            return this;
+        }
+
+        public Builder chat(List<ChatMessage> messages) {
+            return prompt(Prompt.chat(messages));
+        }
+
+        public Builder promptIds(List<Integer> ids) {
+            return prompt(Prompt.tokens(ids));
+        }
+
+        public Builder maxNewTokens(int n) {
+            this.maxNewTokens = OptionalInt.of(n);
+            return this;
+        }
+
+        public Builder maxLength(int n) {
+            this.maxLength = OptionalInt.of(n);
+            return this;
+        }
+
+        public Builder steps(int n) {
+            this.steps = OptionalInt.of(n);
+            return this;
+        }
+
+        public Builder sampler(String name) {
+            this.sampler = Optional.ofNullable(name);
+            return this;
+        }
+
+        public Builder temperature(double t) {
+            this.temperature = OptionalDouble.of(t);
+            return this;
+        }
+
+        public Builder topP(double p) {
+            this.topP = OptionalDouble.of(p);
+            return this;
+        }
+
+        public Builder topK(int k) {
+            this.topK = OptionalInt.of(k);
+            return this;
+        }
+
+        public Builder algTemp(double a) {
+            this.algTemp = OptionalDouble.of(a);
+            return this;
+        }
+
+        public Builder eps(double e) {
+            this.eps = OptionalDouble.of(e);
+            return this;
+        }
+
+        public Builder padPenalty(double p) {
+            this.padPenalty = OptionalDouble.of(p);
+            return this;
+        }
+
+        public Builder seed(long s) {
+            this.seed = OptionalLong.of(s);
+            return this;
+        }
+
+        public Builder numReturnSequences(int n) {
+            this.numReturnSequences = n;
+            return this;
+        }
+
+        public GenerationRequest build() {
+            return new GenerationRequest(prompts, maxNewTokens, maxLength, steps, sampler, temperature, topP, topK,
+                    algTemp, eps, padPenalty, seed, numReturnSequences);
+        }
+    }
+}

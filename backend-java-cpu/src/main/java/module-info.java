@@ -1,0 +1,6 @@
+/** Pure-Java transformer backend. */
+module dev.dream4j.backend.cpu {
+    requires dev.dream4j.spi;
+    requires jdk.incubator.vector;
+    requires org.slf4j;
+}

@@ -1,0 +1,9 @@
+/** The dream4j command. */
+module dev.dream4j.cli {
+    requires dev.dream4j.kernel;
+    requires info.picocli;
+    requires com.fasterxml.jackson.databind;
+    requires org.slf4j;
+
+    opens dev.dream4j.cli to info.picocli;
+}

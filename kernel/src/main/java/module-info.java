@@ -1,0 +1,14 @@
+/** The microkernel: plug-in registry, checkpoint reading, denoising engine, and the Dream4j entry point. */
+module dev.dream4j.kernel {
+    requires transitive dev.dream4j.spi;
+    requires transitive dev.dream4j.tokenizer;
+    requires dev.dream4j.checkpoint;
+    requires org.slf4j;
+
+    uses dev.dream4j.spi.backend.BackendProvider;
+    uses dev.dream4j.spi.sampling.SamplerProvider;
+    uses dev.dream4j.spi.sampling.LogitsProcessorProvider;
+    uses dev.dream4j.spi.model.ModelFamily;
+    uses dev.dream4j.spi.infill.InfillStrategyProvider;
+    uses dev.dream4j.tokenizer.TokenizerProvider;
+}

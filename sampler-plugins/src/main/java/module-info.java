@@ -1,0 +1,4 @@
+/** Dream's samplers and logits processors. */
+module dev.dream4j.samplers {
+    requires dev.dream4j.spi;
+}

@@ -1,0 +1,26 @@
+package dev.dream4j.spi;
+
+/**
+ * What every provider tells about itself. Implementations must be cheap to construct and to query: no native code,
+ * no file access, no threads; discovery only lists.
+ */
+public interface Plugin {
+
+    /** The name users select it by, unique per kind; lower-case, digits, '-' and '_'. */
+    String name();
+
+    /** Higher wins when the user names none. */
+    default int priority() {
+        return 0;
+    }
+
+    /** One line for {@code dream4j plugins}. */
+    default String description() {
+        return "";
+    }
+
+    /** The SPI major version the plug-in was built against; a mismatch makes the registry refuse it. */
+    default int spiVersion() {
+        return SpiVersion.MAJOR;
+    }
+}

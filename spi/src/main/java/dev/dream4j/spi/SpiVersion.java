@@ -1,0 +1,16 @@
+package dev.dream4j.spi;
+
+/** The version of the plug-in contract. A plug-in built for another major version is refused. */
+public final class SpiVersion {
+    /** Incremented on incompatible changes of any interface in this module. */
+    public static final int MAJOR = 1;
+    /** Incremented on compatible additions. */
+    public static final int MINOR = 0;
+
+    private SpiVersion() {
+    }
+
+    public static String string() {
+        return MAJOR + "." + MINOR;
+    }
+}

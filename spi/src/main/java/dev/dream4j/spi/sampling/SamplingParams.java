@@ -1,0 +1,23 @@
+package dev.dream4j.spi.sampling;
+
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/**
+ * Resolved sampling settings of one request (request values, else checkpoint defaults, else reference defaults).
+ *
+ * @param temperature 0 means greedy: argmax, no random draw
+ * @param topP        nucleus filter, when set and below 1
+ * @param topK        top-k filter, when set
+ * @param algTemp     0 means deterministic top-k selection of positions
+ * @param eps         last value of the time schedule
+ * @param padPenalty  Dream-Coder's annealed pad/eos penalty, 0 = off
+ * @param steps       denoising steps
+ */
+public record SamplingParams(double temperature, OptionalDouble topP, OptionalInt topK, double algTemp, double eps,
+                             double padPenalty, int steps) {
+
+    public boolean greedy() {
+        return temperature <= 0;
+    }
+}
