@@ -1,0 +1,62 @@
+package dev.dream4j.checkpoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.dream4j.api.CheckpointException;
+import dev.dream4j.spi.model.JsonConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Reads and writes the JSON files of a checkpoint directory, with errors that name the file. */
+public final class JsonFiles {
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final ObjectMapper mapper = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Parses a JSON object file. */
+    public JsonConfig read(Path file) {
+        try {
+            return new JsonConfig(file, mapper.readValue(Files.readAllBytes(file), MAP));
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException(file, null, "file not found");
+        } catch (JsonProcessingException e) {
+            throw new CheckpointException(file, null, "malformed JSON: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()), e);
+        } catch (IOException e) {
+            throw new CheckpointException(file, null, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses JSON text held in memory (a safetensors header). */
+    public Map<String, Object> parse(Path file, String what, byte[] json) {
+        try {
+            return mapper.readValue(json, MAP);
+        } catch (IOException e) {
+            throw new CheckpointException(file, what, "malformed JSON: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+        }
+    }
+
+    /** Writes {@code value} as indented JSON. */
+    public void write(Path file, Object value) throws IOException {
+        Files.write(file, mapper.writeValueAsBytes(value));
+    }
+
+    /** Serialises compactly. */
+    public byte[] bytes(Object value) {
+        try {
+            return mapper.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
