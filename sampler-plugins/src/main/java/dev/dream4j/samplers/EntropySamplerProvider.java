@@ -1,0 +1,24 @@
+package dev.dream4j.samplers;
+
+import dev.dream4j.spi.sampling.Sampler;
+import dev.dream4j.spi.sampling.SamplerProvider;
+import dev.dream4j.spi.sampling.SamplingParams;
+
+/** Dream's {@code entropy} sampler: commits the slots with the lowest entropy first. */
+public final class EntropySamplerProvider implements SamplerProvider {
+
+    @Override
+    public String name() {
+        return "entropy";
+    }
+
+    @Override
+    public String description() {
+        return "Dream entropy: commits the slots with the lowest entropy first";
+    }
+
+    @Override
+    public Sampler create(SamplingParams params) {
+        return new ConfidenceSampler(Confidence.ENTROPY, params);
+    }
+}
