@@ -1,0 +1,274 @@
+package dev.dream4j.backend.onnx;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.dream4j.api.BackendException;
+import dev.dream4j.api.InvalidRequestException;
+import dev.dream4j.backend.onnx.graph.DreamGraph;
+import dev.dream4j.spi.backend.Backend;
+import dev.dream4j.spi.backend.BackendCapabilities;
+import dev.dream4j.spi.backend.BackendOptions;
+import dev.dream4j.spi.backend.ForwardBatch;
+import dev.dream4j.spi.backend.Logits;
+import dev.dream4j.spi.model.Checkpoint;
+import dev.dream4j.spi.model.DType;
+import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.model.ModelSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One ONNX Runtime session over the Dream graph of {@link DreamGraph}, weights converted to fp32 and handed over with
+ * {@code SessionOptions.addExternalInitializers} (no weight file is written). Every forward uses a zero-length past.
+ */
+final class OnnxBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxBackend.class);
+
+    /** The largest batch one forward accepts. */
+    static final int MAX_BATCH = 256;
+
+    private final ModelDescription model;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final OrtSession.SessionOptions sessionOptions;
+    private final List<OnnxTensor> weights;
+    private final DreamGraph.Options graphOptions;
+    private final OnnxDevice.Resolved device;
+    private final Set<String> wantedOutputs = Set.of(DreamGraph.LOGITS);
+    private volatile boolean closed;
+
+    private OnnxBackend(ModelDescription model, OrtEnvironment env, OrtSession session, OrtSession.SessionOptions sessionOptions,
+                        List<OnnxTensor> weights, DreamGraph.Options graphOptions, OnnxDevice.Resolved device) {
+        this.model = model;
+        this.env = env;
+        this.session = session;
+        this.sessionOptions = sessionOptions;
+        this.weights = weights;
+        this.graphOptions = graphOptions;
+        this.device = device;
+    }
+
+    static OnnxBackend open(ModelDescription model, Checkpoint checkpoint, BackendOptions options) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        DreamGraph.Options graphOptions = DreamGraph.Options.defaults(model);
+        List<OnnxTensor> tensors = new ArrayList<>();
+        OrtSession.SessionOptions so = null;
+        Path tmp = null;
+        try {
+            Map<String, OnnxTensorLike> initializers = new LinkedHashMap<>();
+            for (DreamGraph.Weight w : DreamGraph.weights(model)) {
+                ByteBuffer data = Fp32Weights.directFp32(checkpoint, w);
+                OnnxTensor t = OnnxTensor.createTensor(env, data.asFloatBuffer(), w.shape());
+                tensors.add(t);
+                initializers.put(w.name(), t);
+            }
+            byte[] proto = DreamGraph.build(model, graphOptions, w -> new DreamGraph.External("dream4j-supplied-at-load.bin", 0));
+            OnnxDevice.Resolved device = OnnxDevice.resolve(options.device().orElse("cpu"));
+            so = OnnxSessions.options(options, device);
+            so.addExternalInitializers(initializers);
+            // from a file path: ORT resolves external-data declarations relative to the model's directory
+            tmp = Files.createTempDirectory("dream4j-onnx-");
+            Path file = tmp.resolve("model.onnx");
+            Files.write(file, proto);
+            OrtSession session = env.createSession(file.toString(), so);
+            LOG.debug("ONNX Runtime session for {} layers on {} ({} bytes of graph)", model.spec().numLayers(), device, proto.length);
+            return new OnnxBackend(model, env, session, so, List.copyOf(tensors), graphOptions, device);
+        } catch (OrtException e) {
+            closeAll(tensors, so);
+            throw new BackendException("ONNX Runtime could not create a session: " + e.getMessage(), e);
+        } catch (IOException e) {
+            closeAll(tensors, so);
+            throw new BackendException("could not write the temporary ONNX model: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeAll(tensors, so);
+            throw e;
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    /** Where the session runs. */
+    OnnxDevice.Resolved device() {
+        return device;
+    }
+
+    @Override
+    public ModelDescription model() {
+        return model;
+    }
+
+    @Override
+    public BackendCapabilities capabilities() {
+        return new BackendCapabilities(MAX_BATCH, true, false, Set.of(DType.BF16, DType.F16, DType.F32));
+    }
+
+    @Override
+    public Logits forward(ForwardBatch batch) {
+        if (closed) {
+            throw new IllegalStateException("backend is closed");
+        }
+        validate(batch);
+        ModelSpec s = model.spec();
+        int vocab = s.vocabSize();
+        int rows = batch.rowCount();
+        if (rows == 0) {
+            return new Logits(0, vocab, new float[0]);
+        }
+        int b = batch.batch();
+        int len = batch.length();
+        long[] shape2 = {b, len};
+        List<OnnxTensor> inputs = new ArrayList<>();
+        try {
+            LongBuffer ids = LongBuffer.allocate(b * len);
+            LongBuffer pos = LongBuffer.allocate(b * len);
+            for (int i = 0; i < b; i++) {
+                for (int j = 0; j < len; j++) {
+                    ids.put(batch.token(i, j));
+                    pos.put(batch.position(i, j));
+                }
+            }
+            ids.flip();
+            pos.flip();
+            LongBuffer index = LongBuffer.allocate(rows);
+            for (int r = 0; r < rows; r++) {
+                index.put(batch.row(r));
+            }
+            index.flip();
+            Map<String, OnnxTensor> feed = new HashMap<>();
+            feed.put(DreamGraph.INPUT_IDS, track(inputs, OnnxTensor.createTensor(env, ids, shape2)));
+            feed.put(DreamGraph.POSITION_IDS, track(inputs, OnnxTensor.createTensor(env, pos, shape2)));
+            feed.put(DreamGraph.LOGITS_INDEX, track(inputs, OnnxTensor.createTensor(env, index, new long[]{rows})));
+            feed.put(DreamGraph.ATTN_MASK, track(inputs, OnnxTensor.createTensor(env, mask(batch), new long[]{b, 1, len, len}, OnnxJavaType.BOOL)));
+            OnnxTensor emptyPast = track(inputs, OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
+                    new long[]{b, s.numKvHeads(), 0, s.headDim()}));
+            for (int l = 0; l < s.numLayers(); l++) {
+                feed.put(DreamGraph.pastKey(l), emptyPast);
+                feed.put(DreamGraph.pastValue(l), emptyPast);
+            }
+            try (OrtSession.Result result = session.run(feed, wantedOutputs)) {
+                OnnxTensor logits = (OnnxTensor) result.get(DreamGraph.LOGITS).orElseThrow();
+                Logits out = Logits.allocate(rows, vocab);
+                logits.getFloatBuffer().get(out.data());
+                return out;
+            }
+        } catch (OrtException e) {
+            throw new BackendException("ONNX Runtime forward failed: " + e.getMessage(), e);
+        } finally {
+            for (OnnxTensor t : inputs) {
+                t.close();
+            }
+        }
+    }
+
+    /**
+     * The pairwise mask {@code allowed[i][j] = visible[i] && visible[j]}. A hidden query would attend to nothing,
+     * which a softmax turns into NaN; it is allowed its own slot instead, which keeps its (unused) output finite and
+     * cannot reach any visible row, since hidden keys are masked for every visible query.
+     */
+    private static ByteBuffer mask(ForwardBatch batch) {
+        int b = batch.batch();
+        int len = batch.length();
+        ByteBuffer m = ByteBuffer.allocateDirect(b * len * len).order(ByteOrder.nativeOrder());
+        if (!batch.hasMask()) {
+            for (int i = 0; i < b * len * len; i++) {
+                m.put(i, (byte) 1);
+            }
+            return m;
+        }
+        int at = 0;
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < len; i++) {
+                boolean qi = batch.isVisible(r, i);
+                for (int j = 0; j < len; j++) {
+                    boolean allowed = qi ? batch.isVisible(r, j) : i == j;
+                    m.put(at++, (byte) (allowed ? 1 : 0));
+                }
+            }
+        }
+        return m;
+    }
+
+    private void validate(ForwardBatch batch) {
+        if (batch.batch() > MAX_BATCH) {
+            throw new InvalidRequestException("batch", "batch " + batch.batch() + " exceeds this backend's maximum of " + MAX_BATCH);
+        }
+        int vocab = model.spec().vocabSize();
+        int maxPos = graphOptions.ropeRows();
+        for (int r = 0; r < batch.batch(); r++) {
+            for (int j = 0; j < batch.length(); j++) {
+                int t = batch.token(r, j);
+                if (t < 0 || t >= vocab) {
+                    throw new InvalidRequestException("input_ids", "token id " + t + " at row " + r + ", slot " + j
+                            + " is outside the vocabulary [0, " + vocab + ")");
+                }
+                int p = batch.position(r, j);
+                if (p >= maxPos) {
+                    throw new InvalidRequestException("position_ids", "position " + p + " at row " + r + ", slot " + j
+                            + " is beyond the largest supported position " + (maxPos - 1));
+                }
+            }
+        }
+        long maskBytes = (long) batch.batch() * batch.length() * batch.length();
+        if (maskBytes > Integer.MAX_VALUE) {
+            throw new InvalidRequestException("batch", "batch " + batch.batch() + " x length " + batch.length()
+                    + " needs an attention mask larger than 2 GB; use smaller batches");
+        }
+    }
+
+    private static OnnxTensor track(List<OnnxTensor> list, OnnxTensor t) {
+        list.add(t);
+        return t;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.warn("closing the ONNX Runtime session failed: {}", e.getMessage());
+        }
+        closeAll(weights, sessionOptions);
+    }
+
+    private static void closeAll(List<OnnxTensor> tensors, OrtSession.SessionOptions so) {
+        for (OnnxTensor t : tensors) {
+            t.close();
+        }
+        if (so != null) {
+            so.close();
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("could not delete {}: {}", dir, e.getMessage());
+        }
+    }
+}
