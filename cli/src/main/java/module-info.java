@@ -1,6 +1,7 @@
 /** The dream4j command. */
 module dev.dream4j.cli {
     requires dev.dream4j.kernel;
+    requires dev.dream4j.demo;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;

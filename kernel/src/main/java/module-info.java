@@ -2,8 +2,12 @@
 module dev.dream4j.kernel {
     requires transitive dev.dream4j.spi;
     requires transitive dev.dream4j.tokenizer;
-    requires dev.dream4j.checkpoint;
+    requires transitive dev.dream4j.checkpoint;
     requires org.slf4j;
+
+    exports dev.dream4j;
+    exports dev.dream4j.kernel.plugin;
+    exports dev.dream4j.kernel.engine;
 
     uses dev.dream4j.spi.backend.BackendProvider;
     uses dev.dream4j.spi.sampling.SamplerProvider;

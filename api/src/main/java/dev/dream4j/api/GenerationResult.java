@@ -8,8 +8,10 @@ import java.util.List;
  * @param sequences  one entry per prompt and return sequence, in the order r0,r0,..,r1,r1,..
  * @param steps      denoising steps run
  * @param elapsedNanos wall time of the denoising loop
+ * @param sampler    the sampler that ran
+ * @param seed       the seed of the random stream (given, or drawn when the request had none)
  */
-public record GenerationResult(List<GeneratedSequence> sequences, int steps, long elapsedNanos) {
+public record GenerationResult(List<GeneratedSequence> sequences, int steps, long elapsedNanos, String sampler, long seed) {
     public GenerationResult {
         sequences = List.copyOf(sequences);
     }

@@ -1,0 +1,106 @@
+package dev.dream4j.cli;
+
+import dev.dream4j.Dream4jModel;
+import dev.dream4j.api.DenoisingListener;
+import dev.dream4j.api.InfillRequest;
+import dev.dream4j.api.InfillResult;
+import dev.dream4j.api.InvalidRequestException;
+import dev.dream4j.api.Prompt;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+
+@Command(name = "infill", description = "Fill the hole between a prefix and a suffix (DreamOn expand/delete when the checkpoint supports it).")
+final class InfillCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model = new ModelOptions();
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Part prefix;
+
+    static final class Part {
+        @Option(names = "--prefix", paramLabel = "TEXT") String text;
+        @Option(names = "--prefix-file", paramLabel = "FILE") Path file;
+        @Option(names = "--prefix-ids", paramLabel = "1,2,3") String ids;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    SuffixPart suffix;
+
+    static final class SuffixPart {
+        @Option(names = "--suffix", paramLabel = "TEXT") String text;
+        @Option(names = "--suffix-file", paramLabel = "FILE") Path file;
+        @Option(names = "--suffix-ids", paramLabel = "1,2,3") String ids;
+    }
+
+    @Mixin
+    SamplingOptions sampling = new SamplingOptions();
+
+    @Option(names = "--initial-masks", defaultValue = "4", paramLabel = "N") int initialMasks;
+    @Option(names = "--max-new-tokens", defaultValue = "64", paramLabel = "M") int maxNewTokens;
+    @Option(names = "--strategy", paramLabel = "NAME", description = "Infill strategy plug-in (default: the first that supports the checkpoint).") String strategy;
+    @Option(names = "--tokens-per-step", paramLabel = "N") Integer tokensPerStep;
+    @Option(names = "--expand-budget", paramLabel = "N") Integer expandBudget;
+    @Option(names = "--pad-delete-to-right", description = "Every mask after a delete becomes a delete.") boolean padDeleteToRight;
+    @Option(names = "--json", description = "Print middle, middle_ids, steps, expansions, deletions as JSON.") boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        Prompt pre = prompt("prefix", prefix.text, prefix.file, prefix.ids);
+        Prompt suf = prompt("suffix", suffix.text, suffix.file, suffix.ids);
+        InfillRequest request = new InfillRequest(pre, suf, initialMasks, maxNewTokens, Optional.ofNullable(strategy),
+                Optional.ofNullable(sampling.sampler),
+                sampling.temperature == null ? OptionalDouble.empty() : OptionalDouble.of(sampling.temperature),
+                sampling.topP == null ? OptionalDouble.empty() : OptionalDouble.of(sampling.topP),
+                sampling.topK == null ? OptionalInt.empty() : OptionalInt.of(sampling.topK),
+                sampling.algTemp == null ? OptionalDouble.empty() : OptionalDouble.of(sampling.algTemp),
+                sampling.seed == null ? OptionalLong.empty() : OptionalLong.of(sampling.seed),
+                tokensPerStep == null ? OptionalInt.empty() : OptionalInt.of(tokensPerStep),
+                expandBudget == null ? OptionalInt.empty() : OptionalInt.of(expandBudget), padDeleteToRight);
+        try (Dream4jModel lm = model.open()) {
+            InfillResult r = lm.infill(request, DenoisingListener.NONE);
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("middle", r.middle());
+                m.put("middle_ids", r.middleIds());
+                m.put("steps", r.steps());
+                m.put("expansions", r.expansions());
+                m.put("deletions", r.deletions());
+                spec.commandLine().getOut().println(Json.write(m));
+            } else {
+                spec.commandLine().getOut().println(r.middle());
+            }
+        }
+        return 0;
+    }
+
+    private static Prompt prompt(String name, String text, Path file, String ids) throws IOException {
+        if (text != null) {
+            return Prompt.text(text);
+        }
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new InvalidRequestException(name + "_file", "no such file: " + file);
+            }
+            return Prompt.text(Files.readString(file));
+        }
+        return Prompt.tokens(Ids.parse(name + "_ids", ids));
+    }
+}

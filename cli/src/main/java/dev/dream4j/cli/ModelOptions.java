@@ -1,0 +1,39 @@
+package dev.dream4j.cli;
+
+import dev.dream4j.Dream4j;
+import dev.dream4j.Dream4jModel;
+import dev.dream4j.demo.DemoModel;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** The options every command that loads a model shares. */
+final class ModelOptions {
+    @Option(names = "--model", required = true, paramLabel = "DIR|demo",
+            description = "Hugging Face checkpoint directory, or 'demo' for the bundled tiny-dream-code model.")
+    String model;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "Backend plug-in (java-cpu, onnx, ...); default: highest priority available.")
+    String backend;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Backend worker threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--device", paramLabel = "DEV", description = "cpu, cuda, cuda:N or auto (backends with devices).")
+    String device;
+
+    @Option(names = "--verbose", description = "Log at debug level on stderr.")
+    boolean verbose;
+
+    Path directory() {
+        return DemoModel.NAME.equals(model) ? DemoModel.directory() : Path.of(model);
+    }
+
+    Dream4jModel open() {
+        Dream4j.Builder b = Dream4j.builder().model(directory()).backend(backend).device(device);
+        if (threads != null) {
+            b.threads(threads);
+        }
+        return b.build();
+    }
+}

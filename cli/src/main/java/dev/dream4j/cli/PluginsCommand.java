@@ -1,0 +1,56 @@
+package dev.dream4j.cli;
+
+import dev.dream4j.kernel.plugin.PluginDescriptor;
+import dev.dream4j.kernel.plugin.PluginRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "plugins", description = "List every plug-in found: kind, name, priority, module, version, origin.")
+final class PluginsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print a JSON array.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PluginRegistry registry = PluginRegistry.discover();
+        List<PluginDescriptor> all = registry.descriptors();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(all.stream().map(d -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("kind", d.kind().label());
+                m.put("name", d.name());
+                m.put("priority", d.priority());
+                m.put("available", d.available());
+                m.put("module", d.module());
+                m.put("version", d.version());
+                m.put("origin", d.origin());
+                m.put("class", d.implementation());
+                m.put("description", d.description());
+                return m;
+            }).toList()));
+        } else {
+            out.printf("%-17s %-20s %8s  %-9s %-30s %-15s %s%n", "KIND", "NAME", "PRIORITY", "AVAILABLE", "MODULE", "VERSION", "ORIGIN");
+            for (PluginDescriptor d : all) {
+                out.printf("%-17s %-20s %8d  %-9s %-30s %-15s %s%n", d.kind().label(), d.name(), d.priority(),
+                        d.available() ? "yes" : "no", d.module(), d.version().isEmpty() ? "-" : d.version(), d.origin());
+            }
+            for (String p : registry.problems()) {
+                spec.commandLine().getErr().println("warning: " + p);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.dream4j.cli;
+
+import dev.dream4j.checkpoint.SyntheticCheckpoint;
+import dev.dream4j.spi.model.DType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "synth-checkpoint", description = "Write a random-weight Dream checkpoint in the exact Hugging Face layout (deterministic per seed).")
+final class SynthCheckpointCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+    @Option(names = "--layers", defaultValue = "2") int layers;
+    @Option(names = "--hidden", defaultValue = "64") int hidden;
+    @Option(names = "--intermediate", defaultValue = "128") int intermediate;
+    @Option(names = "--heads", defaultValue = "4") int heads;
+    @Option(names = "--kv-heads", defaultValue = "2") int kvHeads;
+    @Option(names = "--head-dim", description = "Default: hidden / heads.") Integer headDim;
+    @Option(names = "--vocab", description = "Embedding rows (default: the synthetic tokenizer's size + 7).") Integer vocab;
+    @Option(names = "--rope-theta", defaultValue = "10000") double ropeTheta;
+    @Option(names = "--max-positions", defaultValue = "512") int maxPositions;
+    @Option(names = "--dtype", defaultValue = "BF16", description = "BF16, F16 or F32.") DType dtype;
+    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--shards", defaultValue = "1", description = "More than 1 writes model.safetensors.index.json.") int shards;
+    @Option(names = "--no-expand-token", description = "Leave DreamOn's <|expand|> out of the tokenizer.") boolean noExpand;
+
+    @Override
+    public Integer call() throws Exception {
+        SyntheticCheckpoint.Builder b = SyntheticCheckpoint.builder().layers(layers).hidden(hidden).intermediate(intermediate)
+                .heads(heads).kvHeads(kvHeads).ropeTheta(ropeTheta).maxPositions(maxPositions).dtype(dtype).seed(seed)
+                .shards(shards).expandToken(!noExpand);
+        if (headDim != null) b.headDim(headDim);
+        if (vocab != null) b.vocab(vocab);
+        Path dir = b.build().write(out);
+        spec.commandLine().getOut().println(dir.toAbsolutePath());
+        return 0;
+    }
+}

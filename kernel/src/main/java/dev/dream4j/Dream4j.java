@@ -1,0 +1,97 @@
+package dev.dream4j;
+
+import dev.dream4j.api.DiffusionLM;
+import dev.dream4j.kernel.plugin.PluginRegistry;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The entry point: loads a Hugging Face checkpoint directory with the plug-ins found on the module path or class
+ * path.
+ *
+ * <pre>{@code
+ * try (DiffusionLM lm = Dream4j.load(Path.of("/models/Dream-Coder-v0-Instruct-7B"))) {
+ *     GenerationResult r = lm.generate(GenerationRequest.builder().prompt("def quicksort(a):")
+ *         .maxNewTokens(128).steps(128).sampler("entropy").temperature(0.1).seed(7).build());
+ * }
+ * }</pre>
+ */
+public final class Dream4j {
+
+    private Dream4j() {
+    }
+
+    /** Loads {@code directory} with the highest-priority available backend and tokenizer. */
+    public static DiffusionLM load(Path directory) {
+        return builder().model(directory).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Loading options; {@link #build()} opens the model. */
+    public static final class Builder {
+        private Path model;
+        private Optional<String> backend = Optional.empty();
+        private Optional<String> tokenizer = Optional.empty();
+        private Optional<String> device = Optional.empty();
+        private OptionalInt threads = OptionalInt.empty();
+        private final Map<String, String> properties = new LinkedHashMap<>();
+        private PluginRegistry registry;
+
+        private Builder() {
+        }
+
+        public Builder model(Path directory) {
+            this.model = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /** The backend plug-in by name ({@code java-cpu}, {@code onnx}); default: highest priority available. */
+        public Builder backend(String name) {
+            this.backend = Optional.ofNullable(name);
+            return this;
+        }
+
+        public Builder tokenizer(String name) {
+            this.tokenizer = Optional.ofNullable(name);
+            return this;
+        }
+
+        /** {@code cpu}, {@code cuda}, {@code cuda:N} or {@code auto}; backends that have one device ignore it. */
+        public Builder device(String device) {
+            this.device = Optional.ofNullable(device);
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            this.threads = OptionalInt.of(threads);
+            return this;
+        }
+
+        /** A backend-specific setting. */
+        public Builder property(String key, String value) {
+            properties.put(key, value);
+            return this;
+        }
+
+        /** Uses an already discovered registry (for example one with plug-in directories). */
+        public Builder registry(PluginRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        /** Opens the checkpoint, the tokenizer and the backend. */
+        public Dream4jModel build() {
+            Objects.requireNonNull(model, "model directory not set");
+            PluginRegistry r = registry != null ? registry : PluginRegistry.discover();
+            return Dream4jModel.open(model, r, backend, tokenizer, device, threads, properties);
+        }
+    }
+}

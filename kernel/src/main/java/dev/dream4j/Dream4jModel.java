@@ -1,0 +1,329 @@
+package dev.dream4j;
+
+import dev.dream4j.api.CheckpointException;
+import dev.dream4j.api.DenoisingListener;
+import dev.dream4j.api.DiffusionLM;
+import dev.dream4j.api.GenerationRequest;
+import dev.dream4j.api.GenerationResult;
+import dev.dream4j.api.InfillRequest;
+import dev.dream4j.api.InfillResult;
+import dev.dream4j.api.InvalidRequestException;
+import dev.dream4j.api.ModelInfo;
+import dev.dream4j.api.ChatMessage;
+import dev.dream4j.api.Prompt;
+import dev.dream4j.api.UnsupportedFeatureException;
+import dev.dream4j.checkpoint.HfCheckpoint;
+import dev.dream4j.kernel.backend.SerializingBackend;
+import dev.dream4j.kernel.engine.DenoisingEngine;
+import dev.dream4j.kernel.engine.ResolvedGeneration;
+import dev.dream4j.kernel.plugin.PluginKind;
+import dev.dream4j.kernel.plugin.PluginRegistry;
+import dev.dream4j.spi.backend.Backend;
+import dev.dream4j.spi.backend.BackendOptions;
+import dev.dream4j.spi.backend.BackendProvider;
+import dev.dream4j.spi.backend.ForwardBatch;
+import dev.dream4j.spi.backend.Logits;
+import dev.dream4j.spi.infill.InfillStrategyProvider;
+import dev.dream4j.spi.infill.InfillTask;
+import dev.dream4j.spi.model.Checkpoint;
+import dev.dream4j.spi.model.GenerationDefaults;
+import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.model.ModelFamily;
+import dev.dream4j.spi.sampling.LogitsProcessor;
+import dev.dream4j.spi.sampling.LogitsProcessorProvider;
+import dev.dream4j.spi.sampling.Sampler;
+import dev.dream4j.spi.sampling.SamplerProvider;
+import dev.dream4j.spi.sampling.SamplingParams;
+import dev.dream4j.tokenizer.Tokenizer;
+import dev.dream4j.tokenizer.TokenizerProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
+
+/**
+ * A loaded model: checkpoint, family description, tokenizer and backend, with the denoising engine in front.
+ * Thread-safe when the backend allows concurrent forwards; otherwise generations are serialised.
+ */
+public final class Dream4jModel implements DiffusionLM {
+    private static final Logger LOG = LoggerFactory.getLogger(Dream4jModel.class);
+    /** The random stream algorithm of every request (documented; part of the reproducibility contract). */
+    public static final String RANDOM_ALGORITHM = "L64X128MixRandom";
+    /** The reference's default step count ({@code DreamGenerationConfig.steps}). */
+    static final int REFERENCE_STEPS = 512;
+    static final String REFERENCE_ALG = "origin";
+
+    private final PluginRegistry registry;
+    private final Checkpoint checkpoint;
+    private final ModelDescription model;
+    private final Tokenizer tokenizer;
+    private final Backend backend;
+    private final String backendName;
+    private final String tokenizerName;
+
+    private Dream4jModel(PluginRegistry registry, Checkpoint checkpoint, ModelDescription model, Tokenizer tokenizer,
+                         String tokenizerName, Backend backend, String backendName) {
+        this.registry = registry;
+        this.checkpoint = checkpoint;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.tokenizerName = tokenizerName;
+        this.backend = backend;
+        this.backendName = backendName;
+    }
+
+    static Dream4jModel open(Path directory, PluginRegistry registry, Optional<String> backendName,
+                             Optional<String> tokenizerName, Optional<String> device, OptionalInt threads,
+                             Map<String, String> properties) {
+        Checkpoint checkpoint = HfCheckpoint.open(directory);
+        Backend backend = null;
+        try {
+            ModelFamily family = registry.providers(PluginKind.MODEL_FAMILY, ModelFamily.class).stream()
+                    .filter(f -> f.accepts(checkpoint.config()))
+                    .findFirst()
+                    .orElseThrow(() -> new CheckpointException(checkpoint.config().file(), "model_type",
+                            "no model family plug-in reads model_type " + checkpoint.config().values().get("model_type")
+                                    + "; installed: " + registry.entries(PluginKind.MODEL_FAMILY, ModelFamily.class).stream()
+                                    .map(e -> e.descriptor().name()).toList()));
+            ModelDescription model = family.describe(checkpoint);
+            TokenizerProvider tp = tokenizerName.isPresent()
+                    ? registry.select(PluginKind.TOKENIZER, TokenizerProvider.class, tokenizerName)
+                    : registry.providers(PluginKind.TOKENIZER, TokenizerProvider.class).stream()
+                    .filter(t -> t.supports(directory)).findFirst()
+                    .orElseThrow(() -> new CheckpointException(directory, "tokenizer.json",
+                            "no tokenizer plug-in reads this directory"));
+            Tokenizer tokenizer = tp.load(directory);
+            BackendProvider bp = registry.select(PluginKind.BACKEND, BackendProvider.class, backendName);
+            BackendOptions options = new BackendOptions(threads, device, properties);
+            backend = SerializingBackend.wrap(bp.open(model, checkpoint, options));
+            LOG.info("loaded {} ({} layers, hidden {}, vocab {}) with backend {} and tokenizer {}", directory,
+                    model.spec().numLayers(), model.spec().hiddenSize(), model.spec().vocabSize(), bp.name(), tp.name());
+            return new Dream4jModel(registry, checkpoint, model, tokenizer, tp.name(), backend, bp.name());
+        } catch (RuntimeException e) {
+            if (backend != null) {
+                backend.close();
+            }
+            checkpoint.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public ModelInfo info() {
+        return new ModelInfo(checkpoint.directory(), model.family(), backendName, tokenizerName,
+                model.spec().vocabSize(), model.contextLength(), model.tokens().asMap());
+    }
+
+    /** The family's description of the checkpoint. */
+    public ModelDescription description() {
+        return model;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public PluginRegistry registry() {
+        return registry;
+    }
+
+    /** Raw (unshifted) fp32 logits of one unpadded sequence, one row per position. */
+    public Logits logits(int[] ids) {
+        validateIds("ids", ids);
+        if (ids.length == 0) {
+            throw new InvalidRequestException("ids", "at least one token id is needed");
+        }
+        if (ids.length > model.contextLength()) {
+            throw new InvalidRequestException("ids", ids.length + " tokens exceed the context length " + model.contextLength());
+        }
+        return forward(ForwardBatch.single(ids, ForwardBatch.allRows(1, ids.length)));
+    }
+
+    private Logits forward(ForwardBatch batch) {
+        return backend.forward(batch);
+    }
+
+    /** One raw forward pass, for benchmarks. */
+    public Logits forwardForBench(ForwardBatch batch) {
+        return backend.forward(batch);
+    }
+
+    @Override
+    public List<Integer> encode(String text) {
+        return Arrays.stream(tokenizer.encode(text, false)).boxed().toList();
+    }
+
+    @Override
+    public String decode(List<Integer> ids, boolean skipSpecialTokens) {
+        return tokenizer.decode(ids.stream().mapToInt(Integer::intValue).toArray(), skipSpecialTokens);
+    }
+
+    @Override
+    public String renderChat(List<ChatMessage> messages) {
+        return tokenizer.applyChatTemplate(messages);
+    }
+
+    /** The ids a prompt stands for. */
+    public int[] promptIds(Prompt prompt) {
+        int[] ids = switch (prompt) {
+            case Prompt.Text t -> tokenizer.encode(t.text(), false);
+            case Prompt.Chat c -> tokenizer.encode(tokenizer.applyChatTemplate(c.messages()), false);
+            case Prompt.Tokens t -> t.ids().stream().mapToInt(Integer::intValue).toArray();
+        };
+        validateIds("prompt_ids", ids);
+        return ids;
+    }
+
+    private void validateIds(String parameter, int[] ids) {
+        int vocab = model.spec().vocabSize();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= vocab) {
+                throw new InvalidRequestException(parameter, "token id " + ids[i] + " at index " + i
+                        + " is outside the vocabulary [0, " + vocab + ")");
+            }
+        }
+    }
+
+    /** Fills every default of {@code request} for prompts of padded length {@code promptLength}. */
+    public ResolvedGeneration resolve(GenerationRequest request, int promptLength) {
+        GenerationDefaults d = model.defaults();
+        int canvas;
+        if (request.maxNewTokens().isPresent()) {
+            canvas = promptLength + request.maxNewTokens().getAsInt();
+        } else if (request.maxLength().isPresent()) {
+            canvas = request.maxLength().getAsInt();
+        } else if (d.maxNewTokens().isPresent()) {
+            canvas = promptLength + d.maxNewTokens().getAsInt();
+        } else if (d.maxLength().isPresent() && d.maxLength().getAsInt() != 20) {
+            canvas = d.maxLength().getAsInt();
+        } else {
+            // Reference: max_length left at its default 20 means 20 new tokens, capped by the position table.
+            canvas = Math.min(20 + promptLength, model.spec().maxPositionEmbeddings());
+        }
+        if (promptLength >= canvas) {
+            throw new InvalidRequestException(request.maxNewTokens().isPresent() ? "max_new_tokens" : "max_length",
+                    "the prompt has " + promptLength + " tokens, which leaves no room in a canvas of " + canvas);
+        }
+        if (canvas > model.contextLength()) {
+            throw new InvalidRequestException("max_new_tokens", "prompt (" + promptLength + " tokens) + new tokens ("
+                    + (canvas - promptLength) + ") = " + canvas + " exceeds the model's context length " + model.contextLength());
+        }
+        String sampler = request.sampler().or(d::alg).orElse(REFERENCE_ALG);
+        int steps = request.steps().isPresent() ? request.steps().getAsInt() : d.steps().orElse(REFERENCE_STEPS);
+        double temperature = request.temperature().isPresent() ? request.temperature().getAsDouble() : d.temperature().orElse(0.0);
+        var topP = request.topP().isPresent() ? request.topP() : d.topP();
+        var topK = request.topK().isPresent() ? request.topK() : d.topK();
+        double algTemp = request.algTemp().isPresent() ? request.algTemp().getAsDouble() : d.algTemp().orElse(0.0);
+        double eps = request.eps().isPresent() ? request.eps().getAsDouble() : d.eps().orElse(1e-3);
+        double padPenalty = request.padPenalty().isPresent() ? request.padPenalty().getAsDouble() : d.padPenalty().orElse(0.0);
+        long seed = request.seed().isPresent() ? request.seed().getAsLong() : new SecureRandom().nextLong();
+        return new ResolvedGeneration(sampler, new SamplingParams(temperature, topP, topK, algTemp, eps, padPenalty, steps),
+                canvas, promptLength, seed);
+    }
+
+    /** The sampler plug-in of {@code name} (typed error listing the installed ones when unknown). */
+    public Sampler sampler(String name, SamplingParams params) {
+        return registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of(name)).create(params);
+    }
+
+    /** The active logits processors for {@code params}, in order. */
+    public List<LogitsProcessor> processors(SamplingParams params) {
+        return registry.providers(PluginKind.LOGITS_PROCESSOR, LogitsProcessorProvider.class).stream()
+                .sorted(Comparator.comparingInt(LogitsProcessorProvider::order))
+                .flatMap(p -> p.create(params, model).stream())
+                .toList();
+    }
+
+    /** The request's random stream. */
+    public static RandomGenerator random(long seed) {
+        return RandomGeneratorFactory.of(RANDOM_ALGORITHM).create(seed);
+    }
+
+    @Override
+    public GenerationResult generate(GenerationRequest request, DenoisingListener listener) {
+        long start = System.nanoTime();
+        List<int[]> prompts = new ArrayList<>();
+        List<Integer> promptIndex = new ArrayList<>();
+        for (int i = 0; i < request.prompts().size(); i++) {
+            int[] ids = promptIds(request.prompts().get(i));
+            for (int r = 0; r < request.numReturnSequences(); r++) {
+                prompts.add(ids);
+                promptIndex.add(i);
+            }
+        }
+        int promptLength = prompts.stream().mapToInt(a -> a.length).max().orElse(0);
+        ResolvedGeneration settings = resolve(request, promptLength);
+        Sampler sampler = sampler(settings.sampler(), settings.params());
+        List<LogitsProcessor> processors = processors(settings.params());
+        DenoisingEngine engine = new DenoisingEngine(backend, model);
+        DenoisingEngine.Canvas canvas = engine.canvas(prompts, settings.canvasLength() - promptLength);
+        LOG.debug("generate: {} row(s), canvas {}, {} steps, sampler {}, seed {}", canvas.batch(), canvas.length(),
+                settings.params().steps(), settings.sampler(), settings.seed());
+        int steps = engine.run(canvas, settings, sampler, processors, random(settings.seed()), listener);
+        List<GenerationResult.GeneratedSequence> sequences = new ArrayList<>();
+        int eos = model.tokens().eos();
+        for (int b = 0; b < canvas.batch(); b++) {
+            int from = b * canvas.length() + promptLength;
+            int[] generated = Arrays.copyOfRange(canvas.tokens(), from, (b + 1) * canvas.length());
+            int cut = 0;
+            while (cut < generated.length && generated[cut] != eos) {
+                cut++;
+            }
+            String text = tokenizer.decode(Arrays.copyOf(generated, cut), true);
+            sequences.add(new GenerationResult.GeneratedSequence(promptIndex.get(b),
+                    Arrays.stream(prompts.get(b)).boxed().toList(), Arrays.stream(generated).boxed().toList(), text));
+        }
+        return new GenerationResult(sequences, steps, System.nanoTime() - start, settings.sampler(), settings.seed());
+    }
+
+    @Override
+    public InfillResult infill(InfillRequest request, DenoisingListener listener) {
+        List<InfillStrategyProvider> strategies = registry.providers(PluginKind.INFILL, InfillStrategyProvider.class);
+        InfillStrategyProvider provider = request.strategy().isPresent()
+                ? registry.select(PluginKind.INFILL, InfillStrategyProvider.class, request.strategy())
+                : strategies.stream().filter(s -> s.supports(model)).findFirst()
+                .orElseThrow(() -> new UnsupportedFeatureException("infill",
+                        "no infill strategy supports this checkpoint; installed: "
+                                + strategies.stream().map(InfillStrategyProvider::name).toList()));
+        if (!provider.supports(model)) {
+            throw new UnsupportedFeatureException("infill", "infill strategy '" + provider.name() + "' does not support this checkpoint");
+        }
+        int[] prefix = promptIds(request.prefix());
+        int[] suffix = promptIds(request.suffix());
+        if (prefix.length == 0 && suffix.length == 0) {
+            throw new InvalidRequestException("prefix", "prefix and suffix are both empty");
+        }
+        GenerationDefaults d = model.defaults();
+        double temperature = request.temperature().isPresent() ? request.temperature().getAsDouble() : d.temperature().orElse(0.0);
+        var topP = request.topP().isPresent() ? request.topP() : d.topP();
+        var topK = request.topK().isPresent() ? request.topK() : d.topK();
+        double algTemp = request.algTemp().isPresent() ? request.algTemp().getAsDouble() : d.algTemp().orElse(0.0);
+        SamplingParams params = new SamplingParams(temperature, topP, topK, algTemp, d.eps().orElse(1e-3), 0.0,
+                request.maxNewTokens());
+        String alg = request.sampler().or(d::alg).orElse("entropy");
+        long seed = request.seed().isPresent() ? request.seed().getAsLong() : new SecureRandom().nextLong();
+        InfillTask task = new InfillTask(backend, prefix, suffix, request.initialMasks(), request.maxNewTokens(),
+                request.tokensPerStep().orElse(1), request.expandBudget(), request.padDeleteToRight(), alg, params,
+                processors(params), random(seed), listener, ids -> tokenizer.decode(ids, true));
+        return provider.create().infill(task);
+    }
+
+    @Override
+    public void close() {
+        try {
+            backend.close();
+        } finally {
+            checkpoint.close();
+        }
+    }
+}

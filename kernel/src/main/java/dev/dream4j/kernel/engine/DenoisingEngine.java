@@ -1,0 +1,185 @@
+package dev.dream4j.kernel.engine;
+
+import dev.dream4j.api.DenoisingListener;
+import dev.dream4j.api.DenoisingStep;
+import dev.dream4j.api.Dream4jException;
+import dev.dream4j.api.GenerationCancelledException;
+import dev.dream4j.spi.backend.Backend;
+import dev.dream4j.spi.backend.ForwardBatch;
+import dev.dream4j.spi.backend.Logits;
+import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.sampling.LogitsProcessor;
+import dev.dream4j.spi.sampling.MaskedLogits;
+import dev.dream4j.spi.sampling.Sampler;
+import dev.dream4j.spi.sampling.Schedule;
+import dev.dream4j.spi.sampling.StepContext;
+import dev.dream4j.spi.sampling.StepDecision;
+import dev.dream4j.spi.sampling.StepInfo;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * The denoising loop of Dream's {@code diffusion_generate} ({@code dream-semantics.md} §3): a canvas of prompt and
+ * masks, {@code steps} iterations of forward → shift → logits processors → sampler → commit. It talks to the
+ * backend, processors and sampler through the SPI only.
+ *
+ * <p>Differences from the reference, all output-neutral: the backend computes logits only for the rows that predict
+ * masked slots; once no mask is left the remaining iterations skip the forward pass (the reference runs it and
+ * discards the result); a sampler may not commit an unmasked slot (the reference's write-MASK branch is
+ * unreachable, see {@code dream-semantics.md} "Parity notes").
+ */
+public final class DenoisingEngine {
+
+    /** One batch to denoise: row-major canvas and attention layout. */
+    public record Canvas(int batch, int length, int[] tokens, int[] positions, boolean[] visible) {
+    }
+
+    private final Backend backend;
+    private final ModelDescription model;
+
+    public DenoisingEngine(Backend backend, ModelDescription model) {
+        this.backend = backend;
+        this.model = model;
+    }
+
+    /**
+     * Builds the canvas of {@code prompts} (one row each): left-padded with the pad id to the longest prompt,
+     * followed by {@code newTokens} masks. Positions and visibility follow §1 when any row is padded; otherwise
+     * positions are {@code 0..L-1} and every slot is visible.
+     */
+    public Canvas canvas(List<int[]> prompts, int newTokens) {
+        int batch = prompts.size();
+        int p = prompts.stream().mapToInt(a -> a.length).max().orElse(0);
+        int length = p + newTokens;
+        int[] tokens = new int[batch * length];
+        int[] positions = new int[batch * length];
+        boolean padded = prompts.stream().anyMatch(a -> a.length < p);
+        boolean[] visible = padded ? new boolean[batch * length] : null;
+        for (int b = 0; b < batch; b++) {
+            int[] prompt = prompts.get(b);
+            int pad = p - prompt.length;
+            int base = b * length;
+            Arrays.fill(tokens, base, base + pad, model.tokens().pad());
+            System.arraycopy(prompt, 0, tokens, base + pad, prompt.length);
+            Arrays.fill(tokens, base + p, base + length, model.tokens().mask());
+            int seen = 0;
+            for (int j = 0; j < length; j++) {
+                boolean v = j >= pad;
+                if (visible != null) {
+                    visible[base + j] = v;
+                }
+                if (v) {
+                    seen++;
+                }
+                // Reference: position = cumsum(attention_mask) - 1, and padding slots get position 1.
+                positions[base + j] = padded ? (v ? seen - 1 : 1) : j;
+            }
+        }
+        return new Canvas(batch, length, tokens, positions, visible);
+    }
+
+    /**
+     * Runs {@code steps} denoising steps over {@code canvas} in place.
+     *
+     * @return the number of steps run
+     * @throws GenerationCancelledException when the listener stops the loop or the thread is interrupted
+     */
+    public int run(Canvas canvas, ResolvedGeneration settings, Sampler sampler, List<LogitsProcessor> processors,
+                   RandomGenerator random, DenoisingListener listener) {
+        int steps = settings.params().steps();
+        float[] ts = Schedule.timesteps(steps, settings.params().eps());
+        int mask = model.tokens().mask();
+        int batch = canvas.batch();
+        int length = canvas.length();
+        int[] x = canvas.tokens();
+        int shift = model.logitShift();
+        int vocab = model.spec().vocabSize();
+        for (int i = 0; i < steps; i++) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new GenerationCancelledException(i);
+            }
+            StepInfo info = Schedule.step(ts, i);
+            int[] maskCounts = new int[batch];
+            int masked = 0;
+            for (int b = 0; b < batch; b++) {
+                for (int j = 0; j < length; j++) {
+                    if (x[b * length + j] == mask) {
+                        maskCounts[b]++;
+                        masked++;
+                    }
+                }
+            }
+            List<List<Integer>> committed = new ArrayList<>(batch);
+            for (int b = 0; b < batch; b++) {
+                committed.add(new ArrayList<>());
+            }
+            if (masked > 0) {
+                int[] slotBatch = new int[masked];
+                int[] slotPos = new int[masked];
+                int[] rows = new int[masked];
+                int r = 0;
+                for (int b = 0; b < batch; b++) {
+                    for (int j = 0; j < length; j++) {
+                        if (x[b * length + j] == mask) {
+                            slotBatch[r] = b;
+                            slotPos[r] = j;
+                            // The logit shift: slot j is predicted by the output at j - shift (slot 0 by itself).
+                            rows[r] = b * length + Math.max(0, j - shift);
+                            r++;
+                        }
+                    }
+                }
+                Logits logits = backend.forward(ForwardBatch.of(batch, length, x, canvas.positions(), canvas.visible(), rows));
+                if (logits.rows() != masked || logits.vocab() != vocab) {
+                    throw new Dream4jException("backend returned " + logits.rows() + "x" + logits.vocab()
+                            + " logits for " + masked + " requested rows of vocabulary " + vocab);
+                }
+                MaskedLogits maskedLogits = new MaskedLogits(logits, slotBatch, slotPos);
+                for (LogitsProcessor processor : processors) {
+                    processor.process(info, maskedLogits);
+                }
+                StepContext context = new StepContext(info, batch, length, mask, x.clone(), maskCounts);
+                StepDecision decision = sampler.step(context, maskedLogits, random);
+                for (int k = 0; k < decision.size(); k++) {
+                    int row = decision.rows()[k];
+                    int token = decision.tokens()[k];
+                    if (row < 0 || row >= masked) {
+                        throw new Dream4jException("sampler '" + settings.sampler() + "' committed row " + row
+                                + " but only " + masked + " masked rows exist");
+                    }
+                    if (token < 0 || token >= vocab) {
+                        throw new Dream4jException("sampler '" + settings.sampler() + "' committed token id " + token
+                                + " outside the vocabulary [0, " + vocab + ")");
+                    }
+                    int slot = slotBatch[row] * length + slotPos[row];
+                    if (x[slot] != mask) {
+                        throw new Dream4jException("sampler '" + settings.sampler() + "' committed slot ("
+                                + slotBatch[row] + ", " + slotPos[row] + ") twice in one step");
+                    }
+                    x[slot] = token;
+                    committed.get(slotBatch[row]).add(slotPos[row]);
+                }
+            }
+            if (listener != DenoisingListener.NONE) {
+                int left = 0;
+                for (int v : x) {
+                    if (v == mask) {
+                        left++;
+                    }
+                }
+                List<List<Integer>> rows = new ArrayList<>(batch);
+                for (int b = 0; b < batch; b++) {
+                    rows.add(Arrays.stream(x, b * length, (b + 1) * length).boxed().toList());
+                    committed.get(b).sort(null);
+                }
+                if (listener.onStep(new DenoisingStep(i, steps, rows, committed, left)) == DenoisingListener.Decision.STOP) {
+                    throw new GenerationCancelledException(i + 1);
+                }
+            }
+        }
+        return steps;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.dream4j.kernel.plugin;
+
+/**
+ * One discovered provider, as {@code dream4j plugins} lists it.
+ *
+ * @param kind        the service it provides
+ * @param name        the name it is selected by
+ * @param priority    higher wins when no name is given
+ * @param description one line
+ * @param module      the JPMS module name, or {@code unnamed} on the class path
+ * @param version     the module or jar version, when known
+ * @param origin      {@code built-in} or the plug-in directory / jar it came from
+ * @param available   whether it can run on this machine (backends check their libraries cheaply)
+ * @param implementation the provider's class name
+ */
+public record PluginDescriptor(PluginKind kind, String name, int priority, String description, String module,
+                               String version, String origin, boolean available, String implementation) {
+}

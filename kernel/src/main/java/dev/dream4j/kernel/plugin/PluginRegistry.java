@@ -1,0 +1,216 @@
+package dev.dream4j.kernel.plugin;
+
+import dev.dream4j.api.Dream4jException;
+import dev.dream4j.api.PluginNotFoundException;
+import dev.dream4j.spi.Plugin;
+import dev.dream4j.spi.SpiVersion;
+import dev.dream4j.spi.backend.BackendProvider;
+import dev.dream4j.tokenizer.TokenizerProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/**
+ * Every plug-in the kernel can use, found through {@link ServiceLoader} on the module path and the class path (and
+ * in extra module layers). Discovery only constructs providers and asks their name, priority and availability:
+ * providers must not load native code or touch files when constructed. Immutable once built; an instance per
+ * {@code Dream4j} model, never a static registry.
+ */
+public final class PluginRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
+
+    /** One provider and how it was found. */
+    public record Entry<T>(T provider, PluginDescriptor descriptor) {
+    }
+
+    private final Map<PluginKind, List<Entry<?>>> entries;
+    private final List<String> problems;
+
+    private PluginRegistry(Map<PluginKind, List<Entry<?>>> entries, List<String> problems) {
+        this.entries = entries;
+        this.problems = List.copyOf(problems);
+    }
+
+    /** Discovers the providers visible to this module (module path) or to the context class loader (class path). */
+    public static PluginRegistry discover() {
+        return discover(List.of(new Source(null, "built-in")));
+    }
+
+    /**
+     * A place to look for providers: a module layer (plug-in directory), or {@code null} for the boot layer / class
+     * path.
+     */
+    public record Source(ModuleLayer layer, String origin) {
+    }
+
+    public static PluginRegistry discover(List<Source> sources) {
+        Map<PluginKind, List<Entry<?>>> all = new EnumMap<>(PluginKind.class);
+        List<String> problems = new ArrayList<>();
+        for (PluginKind kind : PluginKind.values()) {
+            Map<String, Entry<?>> byName = new LinkedHashMap<>();
+            for (Source source : sources) {
+                load(kind, source, byName, problems);
+            }
+            List<Entry<?>> list = new ArrayList<>(byName.values());
+            list.sort(Comparator.comparingInt((Entry<?> e) -> -e.descriptor().priority())
+                    .thenComparing(e -> e.descriptor().name()));
+            all.put(kind, Collections.unmodifiableList(list));
+        }
+        return new PluginRegistry(all, problems);
+    }
+
+    private static void load(PluginKind kind, Source source, Map<String, Entry<?>> byName, List<String> problems) {
+        ServiceLoader<?> loader = source.layer() == null
+                ? ServiceLoader.load(kind.service(), loaderFor(kind))
+                : ServiceLoader.load(source.layer(), kind.service());
+        var iterator = loader.stream().iterator();
+        while (true) {
+            ServiceLoader.Provider<?> p;
+            try {
+                if (!iterator.hasNext()) {
+                    break;
+                }
+                p = iterator.next();
+            } catch (ServiceConfigurationError e) {
+                String msg = kind.label() + " provider from " + source.origin() + " cannot be loaded: " + e.getMessage();
+                LOG.warn("{} (skipped)", msg);
+                problems.add(msg);
+                continue;
+            }
+            if (source.layer() != null && p.type().getModule().getLayer() != source.layer()) {
+                continue; // already found in a parent layer
+            }
+            Object provider;
+            try {
+                provider = p.get();
+            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                String msg = kind.label() + " provider " + p.type().getName() + " from " + source.origin()
+                        + " failed to start: " + e;
+                LOG.warn("{} (skipped)", msg);
+                problems.add(msg);
+                continue;
+            }
+            PluginDescriptor d;
+            try {
+                d = describe(kind, provider, source.origin());
+            } catch (RuntimeException | LinkageError e) {
+                String msg = kind.label() + " provider " + p.type().getName() + " from " + source.origin() + " is broken: " + e;
+                LOG.warn("{} (skipped)", msg);
+                problems.add(msg);
+                continue;
+            }
+            if (provider instanceof Plugin plugin && plugin.spiVersion() != SpiVersion.MAJOR) {
+                String msg = kind.label() + " '" + d.name() + "' (" + d.implementation() + ") from " + source.origin()
+                        + " was built for SPI version " + plugin.spiVersion() + ", this dream4j has SPI " + SpiVersion.string();
+                LOG.warn("{} (refused)", msg);
+                problems.add(msg);
+                continue;
+            }
+            Entry<?> existing = byName.get(d.name());
+            if (existing != null) {
+                if (!existing.descriptor().implementation().equals(d.implementation()) || !existing.descriptor().origin().equals(d.origin())) {
+                    LOG.warn("two {} plug-ins are named '{}': {} ({}) and {} ({}); keeping the first found ({})",
+                            kind.label(), d.name(), existing.descriptor().implementation(), existing.descriptor().origin(),
+                            d.implementation(), d.origin(), existing.descriptor().origin());
+                }
+                continue;
+            }
+            byName.put(d.name(), new Entry<>(provider, d));
+        }
+    }
+
+    private static ClassLoader loaderFor(PluginKind kind) {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : kind.service().getClassLoader();
+    }
+
+    private static PluginDescriptor describe(PluginKind kind, Object provider, String origin) {
+        String name;
+        int priority;
+        String description;
+        boolean available = true;
+        switch (provider) {
+            case Plugin plugin -> {
+                name = plugin.name();
+                priority = plugin.priority();
+                description = plugin.description();
+                if (plugin instanceof BackendProvider b) {
+                    available = b.isAvailable();
+                }
+            }
+            case TokenizerProvider t -> {
+                name = t.name();
+                priority = t.priority();
+                description = t.description();
+            }
+            default -> throw new Dream4jException("not a dream4j provider: " + provider.getClass().getName());
+        }
+        if (name == null || name.isBlank()) {
+            throw new Dream4jException("provider " + provider.getClass().getName() + " has no name");
+        }
+        Module module = provider.getClass().getModule();
+        String moduleName = module.isNamed() ? module.getName() : "unnamed";
+        String version = module.getDescriptor() != null
+                ? module.getDescriptor().rawVersion().orElse("")
+                : Optional.ofNullable(provider.getClass().getPackage()).map(Package::getImplementationVersion).orElse("");
+        return new PluginDescriptor(kind, name, priority, description, moduleName, version, origin, available,
+                provider.getClass().getName());
+    }
+
+    /** Every provider of {@code kind}, highest priority first. */
+    @SuppressWarnings("unchecked")
+    public <T> List<Entry<T>> entries(PluginKind kind, Class<T> type) {
+        if (!type.equals(kind.service())) {
+            throw new IllegalArgumentException(type + " is not the service of " + kind);
+        }
+        return (List<Entry<T>>) (List<?>) entries.get(kind);
+    }
+
+    /** Every provider of {@code kind}, highest priority first. */
+    public <T> List<T> providers(PluginKind kind, Class<T> type) {
+        return entries(kind, type).stream().map(Entry::provider).toList();
+    }
+
+    /** Descriptors of every kind, for listing. */
+    public List<PluginDescriptor> descriptors() {
+        return entries.values().stream().flatMap(List::stream).map(Entry::descriptor).toList();
+    }
+
+    /** Load problems met during discovery (broken jars, version mismatches), for reporting. */
+    public List<String> problems() {
+        return problems;
+    }
+
+    /**
+     * The provider called {@code name}, or when {@code name} is empty the available one with the highest priority.
+     *
+     * @throws PluginNotFoundException listing the names there are
+     */
+    public <T> T select(PluginKind kind, Class<T> type, Optional<String> name) {
+        List<Entry<T>> list = entries(kind, type);
+        if (name.isPresent()) {
+            for (Entry<T> e : list) {
+                if (e.descriptor().name().equals(name.get())) {
+                    return e.provider();
+                }
+            }
+            throw new PluginNotFoundException(kind.label(), name.get(), list.stream().map(e -> e.descriptor().name()).toList());
+        }
+        for (Entry<T> e : list) {
+            if (e.descriptor().available()) {
+                return e.provider();
+            }
+        }
+        throw new PluginNotFoundException(kind.label(), null, list.stream().map(e -> e.descriptor().name()).toList());
+    }
+}
