@@ -1,0 +1,18 @@
+package dev.dream4j.samplers;
+
+import dev.dream4j.conformance.SamplerConformance;
+import dev.dream4j.spi.sampling.SamplerProvider;
+
+/** The shared sampler conformance suite for {@link EntropySamplerProvider}. */
+class EntropyConformanceTest extends SamplerConformance {
+
+    @Override
+    protected SamplerProvider provider() {
+        return new EntropySamplerProvider();
+    }
+
+    @Override
+    protected boolean followsDreamSchedule() {
+        return true;
+    }
+}
