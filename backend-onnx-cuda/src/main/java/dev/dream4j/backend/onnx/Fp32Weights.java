@@ -48,7 +48,7 @@ final class Fp32Weights {
     static void write(Checkpoint checkpoint, DreamGraph.Weight expected, FileChannel channel, long position) throws IOException {
         TensorView t = checked(checkpoint, expected);
         long n = t.elementCount();
-        long chunk = 1L << 22;
+        long chunk = Math.max(1, Math.min(n, 1L << 22));
         ByteBuffer buf = ByteBuffer.allocateDirect((int) (chunk * 4)).order(ByteOrder.LITTLE_ENDIAN);
         MemorySegment seg = MemorySegment.ofBuffer(buf);
         for (long start = 0; start < n; start += chunk) {
