@@ -3,4 +3,6 @@ module dev.dream4j.backend.cpu {
     requires dev.dream4j.spi;
     requires jdk.incubator.vector;
     requires org.slf4j;
+
+    provides dev.dream4j.spi.backend.BackendProvider with dev.dream4j.backend.cpu.JavaCpuBackendProvider;
 }

@@ -1,0 +1,422 @@
+package dev.dream4j.backend.cpu;
+
+import dev.dream4j.api.CheckpointException;
+import dev.dream4j.api.InvalidRequestException;
+import dev.dream4j.spi.backend.Backend;
+import dev.dream4j.spi.backend.BackendCapabilities;
+import dev.dream4j.spi.backend.BackendOptions;
+import dev.dream4j.spi.backend.ForwardBatch;
+import dev.dream4j.spi.backend.Logits;
+import dev.dream4j.spi.model.Checkpoint;
+import dev.dream4j.spi.model.DType;
+import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.model.ModelSpec;
+import dev.dream4j.spi.model.TensorView;
+import dev.dream4j.spi.model.WeightNames;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+
+/**
+ * The Dream forward pass on the CPU (semantics: {@code dream-semantics.md} §1).
+ *
+ * <p><b>Thread-safety:</b> {@link #forward} may be called from several threads at once
+ * ({@code concurrentForward = true}): every call allocates its own activations and scratch; the weights are
+ * read-only and the worker pool is shared (calls then share the cores). {@link #close()} must not overlap a forward.
+ *
+ * <p><b>Determinism:</b> repeated calls give bit-identical logits, for any thread count: every output element is
+ * computed by one thread with a fixed operation order, independent of how work is split.
+ */
+final class JavaCpuBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(JavaCpuBackend.class);
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int VL = F.length();
+
+    /** The largest batch one forward accepts. */
+    static final int MAX_BATCH = 256;
+
+    private final ModelDescription model;
+    private final ModelSpec spec;
+    private final BackendCapabilities capabilities;
+    private final Parallel pool;
+    private final Layer[] layers;
+    private final TensorView embed;
+    private final float[] finalNorm;
+    private final MatrixSource lmHead;
+    private final float[] invFreq;
+    private volatile boolean closed;
+
+    private record Layer(float[] inNorm, float[] postNorm, MatrixSource qkv, float[] qkvBias, MatrixSource o,
+                         MatrixSource gateUp, MatrixSource down) {
+    }
+
+    JavaCpuBackend(ModelDescription model, Checkpoint cp, BackendOptions options) {
+        this.model = model;
+        this.spec = model.spec();
+        int h = spec.hiddenSize();
+        int q = spec.qDim();
+        int kv = spec.kvDim();
+        int inter = spec.intermediateSize();
+        int v = spec.vocabSize();
+        WeightNames names = model.weights();
+        this.embed = tensor(cp, names.embedTokens(), v, h);
+        this.finalNorm = vector(cp, names.finalNorm(), h);
+        this.lmHead = MatrixSource.of(tensor(cp, names.lmHead(), v, h));
+        this.layers = new Layer[spec.numLayers()];
+        for (int l = 0; l < layers.length; l++) {
+            MatrixSource wq = MatrixSource.of(tensor(cp, names.layer(l, WeightNames.Q_WEIGHT), q, h));
+            MatrixSource wk = MatrixSource.of(tensor(cp, names.layer(l, WeightNames.K_WEIGHT), kv, h));
+            MatrixSource wv = MatrixSource.of(tensor(cp, names.layer(l, WeightNames.V_WEIGHT), kv, h));
+            float[] bias = new float[q + 2 * kv];
+            if (spec.attentionBias()) {
+                System.arraycopy(vector(cp, names.layer(l, WeightNames.Q_BIAS), q), 0, bias, 0, q);
+                System.arraycopy(vector(cp, names.layer(l, WeightNames.K_BIAS), kv), 0, bias, q, kv);
+                System.arraycopy(vector(cp, names.layer(l, WeightNames.V_BIAS), kv), 0, bias, q + kv, kv);
+            }
+            layers[l] = new Layer(
+                    vector(cp, names.layer(l, WeightNames.INPUT_NORM), h),
+                    vector(cp, names.layer(l, WeightNames.POST_ATTENTION_NORM), h),
+                    MatrixSource.stack(wq, wk, wv), bias,
+                    MatrixSource.of(tensor(cp, names.layer(l, WeightNames.O_WEIGHT), h, q)),
+                    MatrixSource.stack(MatrixSource.of(tensor(cp, names.layer(l, WeightNames.GATE_WEIGHT), inter, h)),
+                            MatrixSource.of(tensor(cp, names.layer(l, WeightNames.UP_WEIGHT), inter, h))),
+                    MatrixSource.of(tensor(cp, names.layer(l, WeightNames.DOWN_WEIGHT), h, inter)));
+        }
+        int d = spec.headDim();
+        this.invFreq = new float[d / 2];
+        for (int i = 0; i < d / 2; i++) {
+            float exponent = (float) (2 * i) / (float) d;
+            invFreq[i] = 1.0f / (float) Math.pow(spec.ropeTheta(), exponent);
+        }
+        int threads = options.threadsOrAvailable();
+        this.pool = new Parallel(threads);
+        this.capabilities = new BackendCapabilities(MAX_BATCH, true, false, EnumSet.of(DType.BF16, DType.F16, DType.F32));
+        LOG.debug("java-cpu backend opened: {} layers, hidden {}, {} threads, vector species {}", layers.length, h, threads, F);
+    }
+
+    private static TensorView tensor(Checkpoint cp, String name, long... shape) {
+        if (!cp.hasTensor(name)) {
+            throw new CheckpointException(cp.directory(), name, "tensor is missing");
+        }
+        TensorView t = cp.tensor(name);
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new CheckpointException(t.file(), name, "expected shape " + Arrays.toString(shape) + ", got " + Arrays.toString(t.shape()));
+        }
+        if (!MatrixSource.supported(t.dtype())) {
+            throw new CheckpointException(t.file(), name, "unsupported dtype " + t.dtype());
+        }
+        return t;
+    }
+
+    private static float[] vector(Checkpoint cp, String name, int n) {
+        TensorView t = tensor(cp, name, n);
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = t.getFloat(i);
+        }
+        return out;
+    }
+
+    @Override
+    public ModelDescription model() {
+        return model;
+    }
+
+    @Override
+    public BackendCapabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public Logits forward(ForwardBatch batch) {
+        if (closed) {
+            throw new IllegalStateException("backend is closed");
+        }
+        validate(batch);
+        final int bsz = batch.batch();
+        final int len = batch.length();
+        final int tokens = bsz * len;
+        final int h = spec.hiddenSize();
+        final int q = spec.qDim();
+        final int kv = spec.kvDim();
+        final int qkvDim = q + 2 * kv;
+        final int inter = spec.intermediateSize();
+        final float eps = (float) spec.rmsNormEps();
+
+        float[] x = new float[tokens * h];
+        for (int b = 0; b < bsz; b++) {
+            for (int j = 0; j < len; j++) {
+                MatrixSource.of(embed).readRow(batch.token(b, j), 0, h, x, (b * len + j) * h);
+            }
+        }
+        float[][] rope = ropeTables(batch);
+        float[] xn = new float[tokens * h];
+        float[] qkv = new float[tokens * qkvDim];
+        float[] att = new float[tokens * q];
+        float[] proj = new float[tokens * h];
+        float[] gu = new float[tokens * 2 * inter];
+        float[] act = new float[tokens * inter];
+        for (Layer layer : layers) {
+            rmsNorm(x, xn, tokens, h, layer.inNorm, eps);
+            Gemm.gemm(xn, 0, h, tokens, layer.qkv, qkv, 0, qkvDim, pool);
+            addBiasAndRope(qkv, tokens, layer.qkvBias, rope);
+            attention(batch, qkv, att);
+            Gemm.gemm(att, 0, q, tokens, layer.o, proj, 0, h, pool);
+            add(x, proj, tokens * h);
+            rmsNorm(x, xn, tokens, h, layer.postNorm, eps);
+            Gemm.gemm(xn, 0, h, tokens, layer.gateUp, gu, 0, 2 * inter, pool);
+            swiglu(gu, act, tokens, inter);
+            Gemm.gemm(act, 0, inter, tokens, layer.down, proj, 0, h, pool);
+            add(x, proj, tokens * h);
+        }
+        int rows = batch.rowCount();
+        float[] sel = new float[rows * h];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, batch.row(r) * h, sel, r * h, h);
+        }
+        float[] seln = new float[rows * h];
+        rmsNorm(sel, seln, rows, h, finalNorm, eps);
+        Logits logits = Logits.allocate(rows, spec.vocabSize());
+        Gemm.gemm(seln, 0, h, rows, lmHead, logits.data(), 0, spec.vocabSize(), pool);
+        return logits;
+    }
+
+    private void validate(ForwardBatch batch) {
+        if (batch.batch() > MAX_BATCH) {
+            throw new InvalidRequestException("batch", "batch " + batch.batch() + " exceeds the java-cpu maximum of " + MAX_BATCH);
+        }
+        long tokens = (long) batch.batch() * batch.length();
+        long widest = Math.max(2L * spec.intermediateSize(), (long) spec.qDim() + 2L * spec.kvDim());
+        if (tokens * widest > Integer.MAX_VALUE - 16) {
+            throw new InvalidRequestException("batch", batch.batch() + " x " + batch.length()
+                    + " tokens exceed what one java-cpu forward can hold; use a smaller batch");
+        }
+        int vocab = spec.vocabSize();
+        int maxPos = spec.maxPositionEmbeddings();
+        for (int b = 0; b < batch.batch(); b++) {
+            for (int j = 0; j < batch.length(); j++) {
+                int t = batch.token(b, j);
+                if (t < 0 || t >= vocab) {
+                    throw new InvalidRequestException("input_ids", "token id " + t + " at slot (batch " + b + ", position " + j
+                            + ") is outside the vocabulary [0, " + vocab + ")");
+                }
+                int p = batch.position(b, j);
+                if (p >= maxPos) {
+                    throw new InvalidRequestException("position_ids", "position " + p + " at slot (batch " + b + ", position " + j
+                            + ") is not below max_position_embeddings " + maxPos);
+                }
+            }
+        }
+    }
+
+    /** cos and sin per slot, {@code [tokens][headDim/2]}, in fp32 as the reference computes them. */
+    private float[][] ropeTables(ForwardBatch batch) {
+        int half = spec.headDim() / 2;
+        int tokens = batch.batch() * batch.length();
+        float[] cos = new float[tokens * half];
+        float[] sin = new float[tokens * half];
+        for (int b = 0; b < batch.batch(); b++) {
+            for (int j = 0; j < batch.length(); j++) {
+                int t = b * batch.length() + j;
+                float pos = batch.position(b, j);
+                for (int i = 0; i < half; i++) {
+                    float angle = pos * invFreq[i];
+                    cos[t * half + i] = (float) Math.cos(angle);
+                    sin[t * half + i] = (float) Math.sin(angle);
+                }
+            }
+        }
+        return new float[][]{cos, sin};
+    }
+
+    private void addBiasAndRope(float[] qkv, int tokens, float[] bias, float[][] rope) {
+        int d = spec.headDim();
+        int half = d / 2;
+        int width = bias.length;
+        int ropeHeads = spec.numHeads() + spec.numKvHeads();
+        float[] cos = rope[0];
+        float[] sin = rope[1];
+        pool.forEach(tokens, t -> {
+            int base = t * width;
+            for (int i = 0; i < width; i++) {
+                qkv[base + i] += bias[i];
+            }
+            int cb = t * half;
+            for (int hh = 0; hh < ropeHeads; hh++) {
+                int o = base + hh * d;
+                for (int i = 0; i < half; i++) {
+                    float x1 = qkv[o + i];
+                    float x2 = qkv[o + half + i];
+                    float c = cos[cb + i];
+                    float s = sin[cb + i];
+                    qkv[o + i] = x1 * c - x2 * s;
+                    qkv[o + half + i] = x2 * c + x1 * s;
+                }
+            }
+        });
+    }
+
+    /**
+     * Bidirectional grouped-query attention, per (sequence, KV head): the visible slots are gathered, the group's
+     * query heads are stacked into one matrix, and {@code S = Q·K^T}, softmax, {@code O = P·V} run as GEMMs.
+     * Hidden slots get a zero output.
+     */
+    private void attention(ForwardBatch batch, float[] qkv, float[] att) {
+        final int len = batch.length();
+        final int d = spec.headDim();
+        final int heads = spec.numHeads();
+        final int kvHeads = spec.numKvHeads();
+        final int group = heads / kvHeads;
+        final int q = spec.qDim();
+        final int width = q + 2 * spec.kvDim();
+        final float scale = (float) (1.0 / Math.sqrt(d));
+        final int queryBlock = Math.max(1, 1024 / group);
+        Arrays.fill(att, 0f);
+        Supplier<IntConsumer> worker = () -> task -> {
+            int b = task / kvHeads;
+            int g = task % kvHeads;
+            int[] vis = new int[len];
+            int nv = 0;
+            for (int j = 0; j < len; j++) {
+                if (batch.isVisible(b, j)) {
+                    vis[nv++] = b * len + j;
+                }
+            }
+            if (nv == 0) {
+                return;
+            }
+            float[] k = new float[nv * d];
+            float[] vt = new float[d * nv];
+            int kCol = q + g * d;
+            int vCol = q + spec.kvDim() + g * d;
+            for (int j = 0; j < nv; j++) {
+                System.arraycopy(qkv, vis[j] * width + kCol, k, j * d, d);
+                int src = vis[j] * width + vCol;
+                for (int e = 0; e < d; e++) {
+                    vt[e * nv + j] = qkv[src + e];
+                }
+            }
+            MatrixSource kMat = MatrixSource.ofArray(k, 0, nv, d, d);
+            MatrixSource vMat = MatrixSource.ofArray(vt, 0, d, nv, nv);
+            int qb = Math.min(nv, queryBlock);
+            float[] qs = new float[group * qb * d];
+            float[] s = new float[group * qb * nv];
+            float[] o = new float[group * qb * d];
+            for (int i0 = 0; i0 < nv; i0 += qb) {
+                int ni = Math.min(qb, nv - i0);
+                int rowsHere = group * ni;
+                for (int hh = 0; hh < group; hh++) {
+                    int qCol = (g * group + hh) * d;
+                    for (int i = 0; i < ni; i++) {
+                        System.arraycopy(qkv, vis[i0 + i] * width + qCol, qs, (hh * ni + i) * d, d);
+                    }
+                }
+                Gemm.gemm(qs, 0, d, rowsHere, kMat, s, 0, nv, null);
+                for (int r = 0; r < rowsHere; r++) {
+                    softmax(s, r * nv, nv, scale);
+                }
+                Gemm.gemm(s, 0, nv, rowsHere, vMat, o, 0, d, null);
+                for (int hh = 0; hh < group; hh++) {
+                    int qCol = (g * group + hh) * d;
+                    for (int i = 0; i < ni; i++) {
+                        System.arraycopy(o, (hh * ni + i) * d, att, vis[i0 + i] * q + qCol, d);
+                    }
+                }
+            }
+        };
+        pool.forEach(batch.batch() * kvHeads, worker);
+    }
+
+    /** In place: {@code p = softmax(scale · s)} over {@code n} entries, vectorised exp. */
+    static void softmax(float[] s, int off, int n, float scale) {
+        FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i + VL <= n; i += VL) {
+            vmax = vmax.max(FloatVector.fromArray(F, s, off + i));
+        }
+        float max = vmax.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, s[off + i]);
+        }
+        float shift = max * scale;
+        FloatVector vscale = FloatVector.broadcast(F, scale);
+        FloatVector vshift = FloatVector.broadcast(F, shift);
+        FloatVector vsum = FloatVector.zero(F);
+        for (i = 0; i < n; i += VL) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector e = FloatVector.fromArray(F, s, off + i, m).fma(vscale, vshift.neg()).lanewise(VectorOperators.EXP);
+            e.intoArray(s, off + i, m);
+            vsum = vsum.add(e, m);
+        }
+        float inv = 1.0f / vsum.reduceLanes(VectorOperators.ADD);
+        FloatVector vinv = FloatVector.broadcast(F, inv);
+        for (i = 0; i < n; i += VL) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, s, off + i, m).mul(vinv).intoArray(s, off + i, m);
+        }
+    }
+
+    private void rmsNorm(float[] in, float[] out, int rows, int h, float[] w, float eps) {
+        IntConsumer body = r -> {
+            int o = r * h;
+            double ss = 0;
+            for (int i = 0; i < h; i++) {
+                float v = in[o + i];
+                ss += (double) v * v;
+            }
+            float mean = (float) (ss / h);
+            float inv = (float) (1.0 / Math.sqrt(mean + eps));
+            for (int i = 0; i < h; i++) {
+                out[o + i] = w[i] * (in[o + i] * inv);
+            }
+        };
+        if (rows < 64) {
+            for (int r = 0; r < rows; r++) {
+                body.accept(r);
+            }
+        } else {
+            pool.forEach(rows, body);
+        }
+    }
+
+    private static void add(float[] x, float[] y, int n) {
+        int i = 0;
+        for (; i + VL <= n; i += VL) {
+            FloatVector.fromArray(F, x, i).add(FloatVector.fromArray(F, y, i)).intoArray(x, i);
+        }
+        for (; i < n; i++) {
+            x[i] += y[i];
+        }
+    }
+
+    /** {@code act = silu(gate) * up}, where each row of {@code gu} is {@code [gate | up]}. */
+    private void swiglu(float[] gu, float[] act, int tokens, int inter) {
+        pool.forEach(tokens, t -> {
+            int g0 = t * 2 * inter;
+            int u0 = g0 + inter;
+            int a0 = t * inter;
+            FloatVector one = FloatVector.broadcast(F, 1f);
+            for (int i = 0; i < inter; i += VL) {
+                VectorMask<Float> m = F.indexInRange(i, inter);
+                FloatVector g = FloatVector.fromArray(F, gu, g0 + i, m);
+                FloatVector u = FloatVector.fromArray(F, gu, u0 + i, m);
+                FloatVector sig = one.div(one.add(g.neg().lanewise(VectorOperators.EXP)));
+                g.mul(sig).mul(u).intoArray(act, a0 + i, m);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        pool.close();
+    }
+}

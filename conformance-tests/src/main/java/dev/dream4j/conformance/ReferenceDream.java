@@ -1,0 +1,233 @@
+package dev.dream4j.conformance;
+
+import dev.dream4j.spi.backend.ForwardBatch;
+import dev.dream4j.spi.model.Checkpoint;
+import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.model.ModelSpec;
+import dev.dream4j.spi.model.TensorView;
+import dev.dream4j.spi.model.WeightNames;
+
+/**
+ * A deliberately plain, scalar, double-precision Dream forward pass, for checking backends on tiny checkpoints.
+ *
+ * <p>Derivation: written from the layer math of {@code docs/dream-semantics.md} §1 (Qwen2 decoder with
+ * bidirectional attention, as in the Dream {@code modeling_dream.py}): pre-norm RMSNorm
+ * {@code w * (x / sqrt(mean(x^2) + eps))}; q/k/v with biases, o_proj without; rotate-half RoPE; grouped-query
+ * attention with scale {@code 1/sqrt(head_dim)} and no causal mask; pair mask {@code visible[i] && visible[j]}, a
+ * hidden query outputs zero; SwiGLU {@code down(silu(gate(x)) * up(x))}; final RMSNorm and an untied lm_head. Only
+ * the RoPE angle is rounded as the model computes it: {@code inv_freq = 1 / theta^(2i/d)} and
+ * {@code angle = position * inv_freq} in fp32; everything else is in double. It shares no code with any backend and
+ * does no blocking, vectorisation or threading; it is slow ({@code O(L^2)} per head) and meant for tiny shapes only.
+ */
+public final class ReferenceDream {
+    private final ModelSpec spec;
+    private final Checkpoint checkpoint;
+    private final WeightNames names;
+
+    public ReferenceDream(ModelDescription model, Checkpoint checkpoint) {
+        this.spec = model.spec();
+        this.checkpoint = checkpoint;
+        this.names = model.weights();
+    }
+
+    /** Logits of the batch's requested rows, {@code [rowCount][vocab]}, unshifted. */
+    public double[][] forward(ForwardBatch batch) {
+        int len = batch.length();
+        int h = spec.hiddenSize();
+        double[][][] x = new double[batch.batch()][len][];
+        for (int b = 0; b < batch.batch(); b++) {
+            for (int j = 0; j < len; j++) {
+                x[b][j] = row(names.embedTokens(), batch.token(b, j), h);
+            }
+        }
+        for (int l = 0; l < spec.numLayers(); l++) {
+            Layer w = new Layer(l);
+            for (int b = 0; b < batch.batch(); b++) {
+                layer(w, batch, b, x[b]);
+            }
+        }
+        double[] normW = vec(names.finalNorm());
+        double[][] lm = mat(names.lmHead());
+        double[][] out = new double[batch.rowCount()][];
+        for (int r = 0; r < batch.rowCount(); r++) {
+            int slot = batch.row(r);
+            out[r] = linear(lm, rmsNorm(x[slot / len][slot % len], normW), null);
+        }
+        return out;
+    }
+
+    private final class Layer {
+        final double[] inNorm, postNorm, bq, bk, bv;
+        final double[][] wq, wk, wv, wo, gate, up, down;
+
+        Layer(int l) {
+            inNorm = vec(names.layer(l, WeightNames.INPUT_NORM));
+            postNorm = vec(names.layer(l, WeightNames.POST_ATTENTION_NORM));
+            wq = mat(names.layer(l, WeightNames.Q_WEIGHT));
+            wk = mat(names.layer(l, WeightNames.K_WEIGHT));
+            wv = mat(names.layer(l, WeightNames.V_WEIGHT));
+            boolean bias = spec.attentionBias();
+            bq = bias ? vec(names.layer(l, WeightNames.Q_BIAS)) : null;
+            bk = bias ? vec(names.layer(l, WeightNames.K_BIAS)) : null;
+            bv = bias ? vec(names.layer(l, WeightNames.V_BIAS)) : null;
+            wo = mat(names.layer(l, WeightNames.O_WEIGHT));
+            gate = mat(names.layer(l, WeightNames.GATE_WEIGHT));
+            up = mat(names.layer(l, WeightNames.UP_WEIGHT));
+            down = mat(names.layer(l, WeightNames.DOWN_WEIGHT));
+        }
+    }
+
+    private void layer(Layer w, ForwardBatch batch, int b, double[][] x) {
+        int len = x.length;
+        int d = spec.headDim();
+        int heads = spec.numHeads();
+        int perKv = heads / spec.numKvHeads();
+        double[][] q = new double[len][], k = new double[len][], v = new double[len][];
+        for (int j = 0; j < len; j++) {
+            double[] n = rmsNorm(x[j], w.inNorm);
+            q[j] = rope(linear(w.wq, n, w.bq), batch.position(b, j));
+            k[j] = rope(linear(w.wk, n, w.bk), batch.position(b, j));
+            v[j] = linear(w.wv, n, w.bv);
+        }
+        double[][] attn = new double[len][heads * d];
+        for (int i = 0; i < len; i++) {
+            if (!batch.isVisible(b, i)) {
+                continue; // a hidden query attends to nothing: zero output
+            }
+            for (int hd = 0; hd < heads; hd++) {
+                int kvh = hd / perKv;
+                double[] scores = new double[len];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < len; j++) {
+                    if (!batch.isVisible(b, j)) {
+                        continue;
+                    }
+                    double s = 0;
+                    for (int e = 0; e < d; e++) {
+                        s += q[i][hd * d + e] * k[j][kvh * d + e];
+                    }
+                    scores[j] = s / Math.sqrt(d);
+                    max = Math.max(max, scores[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < len; j++) {
+                    if (batch.isVisible(b, j)) {
+                        scores[j] = Math.exp(scores[j] - max);
+                        sum += scores[j];
+                    }
+                }
+                for (int j = 0; j < len; j++) {
+                    if (batch.isVisible(b, j)) {
+                        for (int e = 0; e < d; e++) {
+                            attn[i][hd * d + e] += scores[j] / sum * v[j][kvh * d + e];
+                        }
+                    }
+                }
+            }
+        }
+        for (int j = 0; j < len; j++) {
+            double[] o = linear(w.wo, attn[j], null);
+            for (int e = 0; e < o.length; e++) {
+                x[j][e] += o[e];
+            }
+            double[] n = rmsNorm(x[j], w.postNorm);
+            double[] g = linear(w.gate, n, null);
+            double[] u = linear(w.up, n, null);
+            for (int e = 0; e < g.length; e++) {
+                g[e] = g[e] / (1 + Math.exp(-g[e])) * u[e];
+            }
+            double[] m = linear(w.down, g, null);
+            for (int e = 0; e < m.length; e++) {
+                x[j][e] += m[e];
+            }
+        }
+    }
+
+    private double[] rope(double[] t, int position) {
+        int d = spec.headDim();
+        int half = d / 2;
+        double[] out = t.clone();
+        for (int head = 0; head < t.length / d; head++) {
+            int o = head * d;
+            for (int i = 0; i < half; i++) {
+                float invFreq = 1.0f / (float) Math.pow(spec.ropeTheta(), (float) (2 * i) / (float) d);
+                float angle = (float) position * invFreq;
+                double c = Math.cos(angle), s = Math.sin(angle);
+                out[o + i] = t[o + i] * c - t[o + half + i] * s;
+                out[o + half + i] = t[o + half + i] * c + t[o + i] * s;
+            }
+        }
+        return out;
+    }
+
+    private double[] rmsNorm(double[] x, double[] w) {
+        double ss = 0;
+        for (double v : x) {
+            ss += v * v;
+        }
+        double inv = 1.0 / Math.sqrt(ss / x.length + spec.rmsNormEps());
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = w[i] * (x[i] * inv);
+        }
+        return out;
+    }
+
+    private static double[] linear(double[][] w, double[] x, double[] bias) {
+        double[] out = new double[w.length];
+        for (int n = 0; n < w.length; n++) {
+            double s = bias == null ? 0 : bias[n];
+            for (int k = 0; k < x.length; k++) {
+                s += w[n][k] * x[k];
+            }
+            out[n] = s;
+        }
+        return out;
+    }
+
+    private double[] vec(String name) {
+        TensorView t = checkpoint.tensor(name);
+        double[] out = new double[(int) t.elementCount()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = t.getFloat(i);
+        }
+        return out;
+    }
+
+    private double[][] mat(String name) {
+        TensorView t = checkpoint.tensor(name);
+        int rows = (int) t.dim(0), cols = (int) t.dim(1);
+        double[][] out = new double[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[r][c] = t.getFloat((long) r * cols + c);
+            }
+        }
+        return out;
+    }
+
+    private double[] row(String name, int r, int cols) {
+        TensorView t = checkpoint.tensor(name);
+        double[] out = new double[cols];
+        for (int c = 0; c < cols; c++) {
+            out[c] = t.getFloat((long) r * cols + c);
+        }
+        return out;
+    }
+
+    /**
+     * The fidelity metric of the backend rules: {@code max_v |actual - expected| / max_v |expected|} over one row.
+     */
+    public static double rowError(float[] actual, int offset, double[] expected) {
+        double maxAbs = 0, maxDiff = 0;
+        for (int v = 0; v < expected.length; v++) {
+            maxAbs = Math.max(maxAbs, Math.abs(expected[v]));
+            double diff = Math.abs(actual[offset + v] - expected[v]);
+            if (Double.isNaN(diff)) {
+                return Double.POSITIVE_INFINITY;
+            }
+            maxDiff = Math.max(maxDiff, diff);
+        }
+        return maxDiff / Math.max(maxAbs, 1e-30);
+    }
+}
