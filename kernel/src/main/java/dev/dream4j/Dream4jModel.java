@@ -15,6 +15,7 @@ import dev.dream4j.api.UnsupportedFeatureException;
 import dev.dream4j.checkpoint.HfCheckpoint;
 import dev.dream4j.kernel.backend.SerializingBackend;
 import dev.dream4j.kernel.engine.DenoisingEngine;
+import dev.dream4j.kernel.engine.RequestResolver;
 import dev.dream4j.kernel.engine.ResolvedGeneration;
 import dev.dream4j.kernel.plugin.PluginKind;
 import dev.dream4j.kernel.plugin.PluginRegistry;
@@ -59,9 +60,6 @@ public final class Dream4jModel implements DiffusionLM {
     private static final Logger LOG = LoggerFactory.getLogger(Dream4jModel.class);
     /** The random stream algorithm of every request (documented; part of the reproducibility contract). */
     public static final String RANDOM_ALGORITHM = "L64X128MixRandom";
-    /** The reference's default step count ({@code DreamGenerationConfig.steps}). */
-    static final int REFERENCE_STEPS = 512;
-    static final String REFERENCE_ALG = "origin";
 
     private final PluginRegistry registry;
     private final Checkpoint checkpoint;
@@ -196,39 +194,7 @@ public final class Dream4jModel implements DiffusionLM {
 
     /** Fills every default of {@code request} for prompts of padded length {@code promptLength}. */
     public ResolvedGeneration resolve(GenerationRequest request, int promptLength) {
-        GenerationDefaults d = model.defaults();
-        int canvas;
-        if (request.maxNewTokens().isPresent()) {
-            canvas = promptLength + request.maxNewTokens().getAsInt();
-        } else if (request.maxLength().isPresent()) {
-            canvas = request.maxLength().getAsInt();
-        } else if (d.maxNewTokens().isPresent()) {
-            canvas = promptLength + d.maxNewTokens().getAsInt();
-        } else if (d.maxLength().isPresent() && d.maxLength().getAsInt() != 20) {
-            canvas = d.maxLength().getAsInt();
-        } else {
-            // Reference: max_length left at its default 20 means 20 new tokens, capped by the position table.
-            canvas = Math.min(20 + promptLength, model.spec().maxPositionEmbeddings());
-        }
-        if (promptLength >= canvas) {
-            throw new InvalidRequestException(request.maxNewTokens().isPresent() ? "max_new_tokens" : "max_length",
-                    "the prompt has " + promptLength + " tokens, which leaves no room in a canvas of " + canvas);
-        }
-        if (canvas > model.contextLength()) {
-            throw new InvalidRequestException("max_new_tokens", "prompt (" + promptLength + " tokens) + new tokens ("
-                    + (canvas - promptLength) + ") = " + canvas + " exceeds the model's context length " + model.contextLength());
-        }
-        String sampler = request.sampler().or(d::alg).orElse(REFERENCE_ALG);
-        int steps = request.steps().isPresent() ? request.steps().getAsInt() : d.steps().orElse(REFERENCE_STEPS);
-        double temperature = request.temperature().isPresent() ? request.temperature().getAsDouble() : d.temperature().orElse(0.0);
-        var topP = request.topP().isPresent() ? request.topP() : d.topP();
-        var topK = request.topK().isPresent() ? request.topK() : d.topK();
-        double algTemp = request.algTemp().isPresent() ? request.algTemp().getAsDouble() : d.algTemp().orElse(0.0);
-        double eps = request.eps().isPresent() ? request.eps().getAsDouble() : d.eps().orElse(1e-3);
-        double padPenalty = request.padPenalty().isPresent() ? request.padPenalty().getAsDouble() : d.padPenalty().orElse(0.0);
-        long seed = request.seed().isPresent() ? request.seed().getAsLong() : new SecureRandom().nextLong();
-        return new ResolvedGeneration(sampler, new SamplingParams(temperature, topP, topK, algTemp, eps, padPenalty, steps),
-                canvas, promptLength, seed);
+        return new RequestResolver(model).resolve(request, promptLength);
     }
 
     /** The sampler plug-in of {@code name} (typed error listing the installed ones when unknown). */

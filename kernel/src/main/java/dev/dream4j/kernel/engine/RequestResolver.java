@@ -1,0 +1,70 @@
+package dev.dream4j.kernel.engine;
+
+import dev.dream4j.api.GenerationRequest;
+import dev.dream4j.api.InvalidRequestException;
+import dev.dream4j.spi.model.GenerationDefaults;
+import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.sampling.SamplingParams;
+
+import java.security.SecureRandom;
+
+/**
+ * Fills a request's empty settings: the request's value, else the checkpoint's default
+ * ({@code generation_config.json}), else the reference default of {@code DreamGenerationConfig}; and resolves the
+ * canvas length as {@code _prepare_generated_length} does.
+ */
+public final class RequestResolver {
+    /** {@code DreamGenerationConfig.steps}. */
+    public static final int REFERENCE_STEPS = 512;
+    /** {@code DreamGenerationConfig.alg}. */
+    public static final String REFERENCE_ALG = "origin";
+    /** {@code DreamGenerationConfig.eps}. */
+    public static final double REFERENCE_EPS = 1e-3;
+    /** {@code GenerationConfig.max_length}'s default, which the reference treats as "not set". */
+    static final int HF_DEFAULT_MAX_LENGTH = 20;
+
+    private final ModelDescription model;
+
+    public RequestResolver(ModelDescription model) {
+        this.model = model;
+    }
+
+    public ResolvedGeneration resolve(GenerationRequest request, int promptLength) {
+        GenerationDefaults d = model.defaults();
+        int canvas;
+        String lengthParameter = "max_new_tokens";
+        if (request.maxNewTokens().isPresent()) {
+            canvas = promptLength + request.maxNewTokens().getAsInt();
+        } else if (request.maxLength().isPresent()) {
+            canvas = request.maxLength().getAsInt();
+            lengthParameter = "max_length";
+        } else if (d.maxNewTokens().isPresent()) {
+            canvas = promptLength + d.maxNewTokens().getAsInt();
+        } else if (d.maxLength().isPresent() && d.maxLength().getAsInt() != HF_DEFAULT_MAX_LENGTH) {
+            canvas = d.maxLength().getAsInt();
+            lengthParameter = "max_length";
+        } else {
+            canvas = Math.min(HF_DEFAULT_MAX_LENGTH + promptLength, model.spec().maxPositionEmbeddings());
+            lengthParameter = "max_length";
+        }
+        if (promptLength >= canvas) {
+            throw new InvalidRequestException(lengthParameter, "the prompt has " + promptLength
+                    + " tokens, which leaves no room for new tokens in a canvas of " + canvas);
+        }
+        if (canvas > model.contextLength()) {
+            throw new InvalidRequestException(lengthParameter, "prompt (" + promptLength + " tokens) + new tokens ("
+                    + (canvas - promptLength) + ") = " + canvas + " exceeds the model's context length " + model.contextLength());
+        }
+        String sampler = request.sampler().or(d::alg).orElse(REFERENCE_ALG);
+        int steps = request.steps().isPresent() ? request.steps().getAsInt() : d.steps().orElse(REFERENCE_STEPS);
+        double temperature = request.temperature().isPresent() ? request.temperature().getAsDouble() : d.temperature().orElse(0.0);
+        var topP = request.topP().isPresent() ? request.topP() : d.topP();
+        var topK = request.topK().isPresent() ? request.topK() : d.topK();
+        double algTemp = request.algTemp().isPresent() ? request.algTemp().getAsDouble() : d.algTemp().orElse(0.0);
+        double eps = request.eps().isPresent() ? request.eps().getAsDouble() : d.eps().orElse(REFERENCE_EPS);
+        double padPenalty = request.padPenalty().isPresent() ? request.padPenalty().getAsDouble() : d.padPenalty().orElse(0.0);
+        long seed = request.seed().isPresent() ? request.seed().getAsLong() : new SecureRandom().nextLong();
+        return new ResolvedGeneration(sampler, new SamplingParams(temperature, topP, topK, algTemp, eps, padPenalty, steps),
+                canvas, promptLength, seed);
+    }
+}

@@ -1,0 +1,212 @@
+package dev.dream4j.kernel.engine;
+
+import dev.dream4j.api.DenoisingListener;
+import dev.dream4j.api.DenoisingStep;
+import dev.dream4j.api.Dream4jException;
+import dev.dream4j.api.GenerationCancelledException;
+import dev.dream4j.spi.backend.Backend;
+import dev.dream4j.spi.backend.BackendCapabilities;
+import dev.dream4j.spi.backend.ForwardBatch;
+import dev.dream4j.spi.backend.Logits;
+import dev.dream4j.spi.model.GenerationDefaults;
+import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.model.ModelSpec;
+import dev.dream4j.spi.model.SpecialTokens;
+import dev.dream4j.spi.model.WeightNames;
+import dev.dream4j.spi.sampling.MaskedLogits;
+import dev.dream4j.spi.sampling.Sampler;
+import dev.dream4j.spi.sampling.SamplingParams;
+import dev.dream4j.spi.sampling.StepDecision;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The loop's bookkeeping, with a backend that records its inputs and a sampler with a trivial rule. */
+class DenoisingEngineTest {
+    static final int VOCAB = 8;
+    static final int MASK = 7;
+    static final int PAD = 6;
+
+    static ModelDescription model() {
+        ModelSpec spec = new ModelSpec(4, 8, 1, 1, 1, 4, VOCAB, 10000, 1e-6, 64, false, true);
+        return new ModelDescription("test", spec, new SpecialTokens(MASK, PAD, PAD, OptionalInt.empty(), OptionalInt.empty(), PAD),
+                1, WeightNames.qwen2(false), GenerationDefaults.none(), 64);
+    }
+
+    /** Row r's logits: token (flat input slot of the row % 5) gets 1, the rest 0; records every batch. */
+    static final class RecordingBackend implements Backend {
+        final List<ForwardBatch> batches = new ArrayList<>();
+        final List<int[]> tokens = new ArrayList<>();
+        final List<int[]> rows = new ArrayList<>();
+
+        @Override
+        public ModelDescription model() {
+            return DenoisingEngineTest.model();
+        }
+
+        @Override
+        public BackendCapabilities capabilities() {
+            return new BackendCapabilities(8, true, false, Set.of());
+        }
+
+        @Override
+        public Logits forward(ForwardBatch batch) {
+            batches.add(batch);
+            int[] t = new int[batch.batch() * batch.length()];
+            for (int b = 0; b < batch.batch(); b++) {
+                for (int j = 0; j < batch.length(); j++) {
+                    t[b * batch.length() + j] = batch.token(b, j);
+                }
+            }
+            tokens.add(t);
+            int[] r = new int[batch.rowCount()];
+            Logits logits = Logits.allocate(batch.rowCount(), VOCAB);
+            for (int i = 0; i < r.length; i++) {
+                r[i] = batch.row(i);
+                logits.data()[i * VOCAB + batch.row(i) % 5] = 1;
+            }
+            rows.add(r);
+            return logits;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Commits the first masked row with its argmax token. */
+    static final Sampler FIRST_ARGMAX = (ctx, logits, random) -> {
+        int best = 0;
+        for (int v = 1; v < logits.vocab(); v++) {
+            if (logits.logits().get(0, v) > logits.logits().get(0, best)) best = v;
+        }
+        return new StepDecision(new int[]{0}, new int[]{best});
+    };
+
+    static ResolvedGeneration settings(int steps, int canvas, int prompt) {
+        return new ResolvedGeneration("test", new SamplingParams(0, OptionalDouble.empty(), OptionalInt.empty(), 0, 1e-3, 0, steps),
+                canvas, prompt, 1);
+    }
+
+    @Test
+    void canvasWithoutPaddingHasPlainPositionsAndNoMask() {
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1, 2, 3}), 2);
+        assertArrayEquals(new int[]{1, 2, 3, MASK, MASK}, c.tokens());
+        assertArrayEquals(new int[]{0, 1, 2, 3, 4}, c.positions());
+        assertNull(c.visible());
+    }
+
+    @Test
+    void leftPaddingFollowsTheReference() {
+        // Prompts of 3 and 1 tokens, 2 new: row 1 = [PAD, PAD, 5, M, M]; am = [0,0,1,1,1];
+        // positions = cumsum(am) - 1 = [-1,-1,0,1,2] with pads set to 1 -> [1,1,0,1,2].
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1, 2, 3}, new int[]{5}), 2);
+        assertArrayEquals(new int[]{1, 2, 3, MASK, MASK, PAD, PAD, 5, MASK, MASK}, c.tokens());
+        assertArrayEquals(new int[]{0, 1, 2, 3, 4, 1, 1, 0, 1, 2}, c.positions());
+        assertArrayEquals(new boolean[]{true, true, true, true, true, false, false, true, true, true}, c.visible());
+    }
+
+    @Test
+    void logitsAreShiftedByOneAndOnlyMaskedRowsAreAsked() {
+        RecordingBackend backend = new RecordingBackend();
+        DenoisingEngine engine = new DenoisingEngine(backend, model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1, 2, 3}), 3);
+        engine.run(c, settings(3, 6, 3), FIRST_ARGMAX, List.of(), new SplittableRandom(1), DenoisingListener.NONE);
+        // Step 0: masks at 3,4,5 are predicted by rows 2,3,4.
+        assertArrayEquals(new int[]{2, 3, 4}, backend.rows.get(0));
+        // Row 2 -> token 2 % 5 = 2 committed at position 3; then masks 4,5 -> rows 3,4; row 3 -> token 3 at 4.
+        assertArrayEquals(new int[]{3, 4}, backend.rows.get(1));
+        assertArrayEquals(new int[]{4}, backend.rows.get(2));
+        assertArrayEquals(new int[]{1, 2, 3, 2, 3, 4}, c.tokens());
+    }
+
+    @Test
+    void noForwardOnceTheCanvasIsFull() {
+        RecordingBackend backend = new RecordingBackend();
+        DenoisingEngine engine = new DenoisingEngine(backend, model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 2);
+        int steps = engine.run(c, settings(5, 3, 1), FIRST_ARGMAX, List.of(), new SplittableRandom(1), DenoisingListener.NONE);
+        assertEquals(5, steps);
+        assertEquals(2, backend.batches.size());
+    }
+
+    @Test
+    void listenerSeesEveryStepAndCanStop() {
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1, 2}), 3);
+        List<DenoisingStep> seen = new ArrayList<>();
+        var e = assertThrows(GenerationCancelledException.class, () -> engine.run(c, settings(3, 5, 2), FIRST_ARGMAX,
+                List.of(), new SplittableRandom(1), step -> {
+                    seen.add(step);
+                    return seen.size() == 2 ? DenoisingListener.Decision.STOP : DenoisingListener.Decision.CONTINUE;
+                }));
+        assertEquals(2, e.stepsDone());
+        assertEquals(2, seen.size());
+        assertEquals(List.of(List.of(2)), seen.get(0).committed());
+        assertEquals(List.of(1, 2, 1, MASK, MASK), seen.get(0).canvas().getFirst());
+        assertEquals(2, seen.get(0).masksLeft());
+        assertEquals(List.of(List.of(3)), seen.get(1).committed());
+    }
+
+    @Test
+    void processorsRunInOrderBeforeTheSampler() {
+        List<String> calls = new ArrayList<>();
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 1);
+        Sampler sampler = (ctx, logits, random) -> {
+            calls.add("sampler:" + logits.logits().get(0, 6));
+            return StepDecision.none();
+        };
+        engine.run(c, settings(1, 2, 1), sampler, List.of(
+                (info, l) -> { calls.add("a"); l.logits().data()[6] += 2; },
+                (info, l) -> { calls.add("b"); l.logits().data()[6] *= 3; }), new SplittableRandom(1), DenoisingListener.NONE);
+        assertEquals(List.of("a", "b", "sampler:6.0"), calls);
+    }
+
+    @Test
+    void aSamplerCommittingTwiceIsRefused() {
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 2);
+        Sampler bad = (ctx, logits, random) -> new StepDecision(new int[]{0, 0}, new int[]{1, 2});
+        var e = assertThrows(Dream4jException.class, () -> engine.run(c, settings(2, 3, 1), bad, List.of(),
+                new SplittableRandom(1), DenoisingListener.NONE));
+        assertTrue(e.getMessage().contains("twice"), e.getMessage());
+    }
+
+    @Test
+    void aSamplerCommittingATokenOutsideTheVocabularyIsRefused() {
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 2);
+        Sampler bad = (ctx, logits, random) -> new StepDecision(new int[]{0}, new int[]{VOCAB});
+        var e = assertThrows(Dream4jException.class, () -> engine.run(c, settings(2, 3, 1), bad, List.of(),
+                new SplittableRandom(1), DenoisingListener.NONE));
+        assertTrue(e.getMessage().contains("token id " + VOCAB), e.getMessage());
+    }
+
+    @Test
+    void maskedLogitsCarryTheirSlot() {
+        List<String> slots = new ArrayList<>();
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1, 2}, new int[]{3}), 2);
+        Sampler record = (ctx, logits, random) -> {
+            MaskedLogits m = logits;
+            for (int r = 0; r < m.rows(); r++) slots.add(m.batchIndex(r) + ":" + m.position(r));
+            return StepDecision.none();
+        };
+        engine.run(c, settings(1, 4, 2), record, List.of(), new SplittableRandom(1), DenoisingListener.NONE);
+        assertEquals(List.of("0:2", "0:3", "1:2", "1:3"), slots);
+    }
+}

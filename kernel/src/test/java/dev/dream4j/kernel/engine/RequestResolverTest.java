@@ -1,0 +1,82 @@
+package dev.dream4j.kernel.engine;
+
+import dev.dream4j.api.GenerationRequest;
+import dev.dream4j.api.InvalidRequestException;
+import dev.dream4j.spi.model.GenerationDefaults;
+import dev.dream4j.spi.model.ModelDescription;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class RequestResolverTest {
+
+    static ModelDescription withDefaults(GenerationDefaults d) {
+        ModelDescription m = DenoisingEngineTest.model();
+        return new ModelDescription(m.family(), m.spec(), m.tokens(), 1, m.weights(), d, m.contextLength());
+    }
+
+    static GenerationRequest.Builder req() {
+        return GenerationRequest.builder().promptIds(List.of(1, 2));
+    }
+
+    @Test
+    void maxNewTokensWinsOverMaxLength() {
+        var r = new RequestResolver(DenoisingEngineTest.model()).resolve(req().maxNewTokens(10).maxLength(5).seed(1).build(), 2);
+        assertEquals(12, r.canvasLength());
+    }
+
+    @Test
+    void referenceDefaultsWhenNothingIsSet() {
+        var r = new RequestResolver(DenoisingEngineTest.model()).resolve(req().seed(3).build(), 2);
+        assertEquals(22, r.canvasLength());
+        assertEquals(512, r.params().steps());
+        assertEquals("origin", r.sampler());
+        assertEquals(0.0, r.params().temperature());
+        assertEquals(1e-3, r.params().eps());
+        assertEquals(3, r.seed());
+    }
+
+    @Test
+    void checkpointDefaultsFillTheGaps() {
+        GenerationDefaults d = new GenerationDefaults(OptionalInt.of(16), OptionalInt.empty(), OptionalInt.of(8),
+                Optional.of("entropy"), OptionalDouble.of(0.2), OptionalDouble.of(0.9), OptionalInt.empty(),
+                OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.of(3.0));
+        var r = new RequestResolver(withDefaults(d)).resolve(req().temperature(0.5).build(), 2);
+        assertEquals(18, r.canvasLength());
+        assertEquals(8, r.params().steps());
+        assertEquals("entropy", r.sampler());
+        assertEquals(0.5, r.params().temperature());
+        assertEquals(0.9, r.params().topP().orElseThrow());
+        assertEquals(3.0, r.params().padPenalty());
+    }
+
+    @Test
+    void promptFillingTheCanvasIsAnError() {
+        var e = assertThrows(InvalidRequestException.class,
+                () -> new RequestResolver(DenoisingEngineTest.model()).resolve(req().maxLength(2).build(), 2));
+        assertEquals("max_length", e.parameter());
+    }
+
+    @Test
+    void beyondTheContextIsAnError() {
+        var e = assertThrows(InvalidRequestException.class,
+                () -> new RequestResolver(DenoisingEngineTest.model()).resolve(req().maxNewTokens(63).build(), 2));
+        assertEquals("max_new_tokens", e.parameter());
+    }
+
+    @Test
+    void requestValidationNamesTheParameter() {
+        assertEquals("temperature", assertThrows(InvalidRequestException.class, () -> req().temperature(-1).build()).parameter());
+        assertEquals("top_p", assertThrows(InvalidRequestException.class, () -> req().topP(0).build()).parameter());
+        assertEquals("top_p", assertThrows(InvalidRequestException.class, () -> req().topP(1.5).build()).parameter());
+        assertEquals("steps", assertThrows(InvalidRequestException.class, () -> req().steps(0).build()).parameter());
+        assertEquals("max_new_tokens", assertThrows(InvalidRequestException.class, () -> req().maxNewTokens(0).build()).parameter());
+        assertEquals("prompt", assertThrows(InvalidRequestException.class, () -> GenerationRequest.builder().build()).parameter());
+    }
+}
