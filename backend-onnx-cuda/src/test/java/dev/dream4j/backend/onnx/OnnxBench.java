@@ -1,0 +1,100 @@
+package dev.dream4j.backend.onnx;
+
+import dev.dream4j.checkpoint.SyntheticCheckpoint;
+import dev.dream4j.conformance.CheckpointFixtures;
+import dev.dream4j.spi.backend.Backend;
+import dev.dream4j.spi.backend.BackendOptions;
+import dev.dream4j.spi.backend.BackendProvider;
+import dev.dream4j.spi.backend.ForwardBatch;
+import dev.dream4j.spi.model.DType;
+
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * Forward time of {@code java-cpu} (when on the class path) and ONNX Runtime CPU on the same synthetic fp32
+ * checkpoint and canvas, and their ratio. See {@code BENCH.md}. Flags: {@code --layers --hidden --intermediate
+ * --heads --kv-heads --vocab --length --batch --iters --threads --rows} (rows: logits rows per forward, default all).
+ */
+public final class OnnxBench {
+    private OnnxBench() {
+    }
+
+    public static void main(String[] args) {
+        int layers = 4, hidden = 512, intermediate = 1408, heads = 8, kvHeads = 2, vocab = 8192;
+        int length = 256, batch = 1, iters = 10, threads = Runtime.getRuntime().availableProcessors(), rows = -1;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            int v = Integer.parseInt(args[i + 1]);
+            switch (args[i]) {
+                case "--layers" -> layers = v;
+                case "--hidden" -> hidden = v;
+                case "--intermediate" -> intermediate = v;
+                case "--heads" -> heads = v;
+                case "--kv-heads" -> kvHeads = v;
+                case "--vocab" -> vocab = v;
+                case "--length" -> length = v;
+                case "--batch" -> batch = v;
+                case "--iters" -> iters = v;
+                case "--threads" -> threads = v;
+                case "--rows" -> rows = v;
+                default -> throw new IllegalArgumentException("unknown flag " + args[i]);
+            }
+        }
+        SyntheticCheckpoint spec = SyntheticCheckpoint.builder().layers(layers).hidden(hidden).intermediate(intermediate)
+                .heads(heads).kvHeads(kvHeads).vocab(vocab).maxPositions(Math.max(512, length)).dtype(DType.F32).seed(5).build();
+        System.out.printf("checkpoint: fp32, %d layers, hidden %d, intermediate %d, heads %d/%d, vocab %d; canvas %d x %d, %d threads, %d iterations%n",
+                layers, hidden, intermediate, heads, kvHeads, vocab, batch, length, threads, iters);
+        try (var fx = CheckpointFixtures.open(spec)) {
+            ForwardBatch fb = Batches.leftPadded(vocab, length, 1, new int[batch]);
+            if (rows > 0) {
+                int[] r = new int[rows];
+                for (int i = 0; i < rows; i++) {
+                    r[i] = i * (batch * length) / rows;
+                }
+                int[] tokens = new int[batch * length];
+                int[] pos = new int[batch * length];
+                for (int i = 0; i < tokens.length; i++) {
+                    tokens[i] = fb.token(i / length, i % length);
+                    pos[i] = fb.position(i / length, i % length);
+                }
+                fb = ForwardBatch.of(batch, length, tokens, pos, null, r);
+            }
+            BackendOptions opts = BackendOptions.defaults().withThreads(threads);
+            Optional<BackendProvider> javaCpu = ServiceLoader.load(BackendProvider.class).stream()
+                    .map(ServiceLoader.Provider::get).filter(p -> p.name().equals("java-cpu")).findFirst();
+            double javaMs = -1;
+            if (javaCpu.isPresent()) {
+                javaMs = time("java-cpu", javaCpu.get(), fx, opts, fb, iters);
+            } else {
+                System.out.println("java-cpu: not on the class path, skipped");
+            }
+            double onnxMs = time("onnx (ORT CPU)", new OnnxBackendProvider(), fx, opts, fb, iters);
+            if (javaMs > 0) {
+                System.out.printf("ratio java-cpu / onnx = %.2f (onnx is %.2fx %s)%n", javaMs / onnxMs,
+                        javaMs >= onnxMs ? javaMs / onnxMs : onnxMs / javaMs, javaMs >= onnxMs ? "faster" : "slower");
+            }
+        }
+    }
+
+    private static double time(String label, BackendProvider p, CheckpointFixtures.Opened fx, BackendOptions opts,
+                               ForwardBatch fb, int iters) {
+        long t0 = System.nanoTime();
+        try (Backend b = p.open(fx.model(), fx.checkpoint(), opts)) {
+            double openMs = (System.nanoTime() - t0) / 1e6;
+            b.forward(fb);
+            b.forward(fb);
+            double best = Double.MAX_VALUE;
+            double total = 0;
+            for (int i = 0; i < iters; i++) {
+                long s = System.nanoTime();
+                b.forward(fb);
+                double ms = (System.nanoTime() - s) / 1e6;
+                best = Math.min(best, ms);
+                total += ms;
+            }
+            double mean = total / iters;
+            System.out.printf("%-16s open %8.1f ms   forward mean %8.2f ms   best %8.2f ms%n", label, openMs, mean, best);
+            return mean;
+        }
+    }
+}
