@@ -1,0 +1,207 @@
+package dev.dream4j.backend.cpu.bench;
+
+import dev.dream4j.backend.cpu.JavaCpuBackendProvider;
+import dev.dream4j.backend.cpu.Kernels;
+import dev.dream4j.checkpoint.HfCheckpoint;
+import dev.dream4j.spi.backend.Backend;
+import dev.dream4j.spi.backend.BackendOptions;
+import dev.dream4j.spi.backend.ForwardBatch;
+import dev.dream4j.spi.model.Checkpoint;
+import dev.dream4j.spi.model.DType;
+import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.model.ModelFamily;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.SplittableRandom;
+
+/**
+ * Benchmark of the java-cpu backend (see {@code backend-java-cpu/BENCH.md}): GEMM GFLOPS on the Dream-7B projection
+ * shapes with bf16 weights, the same shapes through numpy/OpenBLAS fp32 (a python3 child process), and optionally one
+ * forward over a checkpoint directory. Prints to stdout (this is a command-line tool, not library code).
+ *
+ * <p>Arguments: {@code [--threads N] [--reps R] [--m 256,512] [--no-numpy] [--no-gemm]
+ * [--checkpoint DIR --length L [--batch B]]}.
+ */
+public final class CpuBench {
+    private static final int[][] SHAPES = {{3584, 3584}, {512, 3584}, {18944, 3584}, {3584, 18944}};
+
+    private CpuBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--no-numpy") || a.equals("--no-gemm")) {
+                opt.put(a, "true");
+            } else if (a.startsWith("--") && i + 1 < args.length) {
+                opt.put(a, args[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown argument " + a);
+            }
+        }
+        PrintStream out = System.out;
+        int threads = Integer.parseInt(opt.getOrDefault("--threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
+        int reps = Integer.parseInt(opt.getOrDefault("--reps", "3"));
+        String[] ms = opt.getOrDefault("--m", "256,512").split(",");
+        out.printf("java-cpu bench: %d threads, species %s, java %s%n", threads, Kernels.species(), Runtime.version());
+        if (!opt.containsKey("--no-gemm")) {
+            Map<String, Double> numpy = opt.containsKey("--no-numpy") ? Map.of() : numpy(ms, reps, out);
+            out.println("GEMM C[M x N] = A[M x K] * W^T, W bf16 (java) vs fp32 (numpy), best of " + reps);
+            out.printf("%6s %6s %6s %12s %12s %8s%n", "M", "N", "K", "java GF/s", "numpy GF/s", "ratio");
+            try (Kernels kernels = new Kernels(threads); Arena arena = Arena.ofShared()) {
+                for (String mStr : ms) {
+                    int m = Integer.parseInt(mStr.trim());
+                    for (int[] s : SHAPES) {
+                        int n = s[0], k = s[1];
+                        MemorySegment w = arena.allocate((long) n * k * 2, 64);
+                        SplittableRandom r = new SplittableRandom(n * 31L + k);
+                        for (long i = 0; i < (long) n * k; i++) {
+                            w.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, DType.floatToBf16((float) (r.nextDouble() * 2 - 1)));
+                        }
+                        float[] a = new float[m * k];
+                        for (int i = 0; i < a.length; i++) {
+                            a[i] = (float) (r.nextDouble() * 2 - 1);
+                        }
+                        float[] c = new float[m * n];
+                        kernels.gemm(a, m, w, DType.BF16, n, k, c); // warm-up
+                        double best = Double.MAX_VALUE;
+                        for (int rep = 0; rep < reps; rep++) {
+                            long t0 = System.nanoTime();
+                            kernels.gemm(a, m, w, DType.BF16, n, k, c);
+                            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                        }
+                        double gf = 2.0 * m * n * k / best / 1e9;
+                        Double np = numpy.get(m + "x" + n + "x" + k);
+                        out.printf("%6d %6d %6d %12.1f %12s %8s%n", m, n, k, gf, np == null ? "-" : String.format("%.1f", np),
+                                np == null ? "-" : String.format("%.2f", gf / np));
+                    }
+                }
+            }
+        }
+        if (opt.containsKey("--checkpoint")) {
+            forward(Path.of(opt.get("--checkpoint")), Integer.parseInt(opt.getOrDefault("--length", "256")),
+                    Integer.parseInt(opt.getOrDefault("--batch", "1")), threads, reps, out);
+        }
+        out.printf("peak RSS (VmHWM): %s%n", vmHwm());
+    }
+
+    private static void forward(Path dir, int length, int batch, int threads, int reps, PrintStream out) {
+        try (Checkpoint cp = HfCheckpoint.open(dir)) {
+            ModelFamily family = null;
+            for (ModelFamily f : ServiceLoader.load(ModelFamily.class)) {
+                if (f.accepts(cp.config())) {
+                    family = f;
+                    break;
+                }
+            }
+            if (family == null) {
+                throw new IllegalStateException("no model family accepts " + dir);
+            }
+            ModelDescription model = family.describe(cp);
+            try (Backend backend = new JavaCpuBackendProvider().open(model, cp, BackendOptions.defaults().withThreads(threads))) {
+                int vocab = model.spec().vocabSize();
+                int[] tokens = new int[batch * length];
+                SplittableRandom r = new SplittableRandom(1);
+                for (int i = 0; i < tokens.length; i++) {
+                    tokens[i] = r.nextInt(Math.min(vocab, 2000));
+                }
+                int[] pos = new int[tokens.length];
+                for (int i = 0; i < pos.length; i++) {
+                    pos[i] = i % length;
+                }
+                // logits for every slot, as a sampler needs them for all masked positions
+                ForwardBatch fb = ForwardBatch.of(batch, length, tokens, pos, null, ForwardBatch.allRows(batch, length));
+                long t0 = System.nanoTime();
+                backend.forward(fb);
+                double first = (System.nanoTime() - t0) / 1e9;
+                double best = first;
+                for (int i = 0; i < reps - 1; i++) {
+                    t0 = System.nanoTime();
+                    backend.forward(fb);
+                    best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                }
+                double flops = model.spec().forwardFlops((long) batch * length, (long) batch * length, length);
+                out.printf("forward %s: batch %d x length %d, %d layers, hidden %d: first %.3f s, best %.3f s, %.1f GFLOP/s%n",
+                        dir.getFileName(), batch, length, model.spec().numLayers(), model.spec().hiddenSize(), first, best, flops / best / 1e9);
+            }
+        }
+    }
+
+    private static String vmHwm() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return line.substring(6).trim();
+                }
+            }
+        } catch (IOException e) {
+            return "unavailable (" + e.getMessage() + ")";
+        }
+        return "unavailable";
+    }
+
+    /** Runs the same shapes through numpy (fp32, OpenBLAS) in a python3 child process; GFLOPS by "MxNxK". */
+    private static Map<String, Double> numpy(String[] ms, int reps, PrintStream out) {
+        StringBuilder shapes = new StringBuilder();
+        for (String m : ms) {
+            for (int[] s : SHAPES) {
+                shapes.append('(').append(m.trim()).append(',').append(s[0]).append(',').append(s[1]).append("),");
+            }
+        }
+        String script = String.join("\n",
+                "import numpy as np, time",
+                "for (m, n, k) in [" + shapes + "]:",
+                "    rng = np.random.default_rng(0)",
+                "    a = rng.standard_normal((m, k), dtype=np.float32)",
+                "    w = rng.standard_normal((n, k), dtype=np.float32)",
+                "    a @ w.T",
+                "    best = 1e9",
+                "    for _ in range(" + reps + "):",
+                "        t = time.perf_counter(); a @ w.T; best = min(best, time.perf_counter() - t)",
+                "    print('%dx%dx%d %.3f' % (m, n, k, 2.0 * m * n * k / best / 1e9), flush=True)");
+        Map<String, Double> result = new LinkedHashMap<>();
+        try {
+            ProcessBuilder pb = new ProcessBuilder(List.of("python3", "-c", script));
+            pb.environment().remove("OPENBLAS_CORETYPE");
+            pb.redirectErrorStream(true);
+            Process p = pb.start();
+            try (BufferedReader br = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = br.readLine()) != null) {
+                    String[] parts = line.trim().split(" ");
+                    if (parts.length == 2 && parts[0].matches("\\d+x\\d+x\\d+")) {
+                        result.put(parts[0], Double.parseDouble(parts[1]));
+                    } else {
+                        out.println("numpy: " + line);
+                    }
+                }
+            }
+            p.waitFor();
+            ProcessBuilder vb = new ProcessBuilder("python3", "-c", "import numpy; print(numpy.__version__); numpy.show_config()");
+            vb.environment().remove("OPENBLAS_CORETYPE");
+            Process v = vb.redirectErrorStream(true).start();
+            String info = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            v.waitFor();
+            out.println("numpy " + info.lines().findFirst().orElse("?") + (info.contains("openblas") ? " (OpenBLAS)" : ""));
+        } catch (IOException e) {
+            out.println("numpy unavailable: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return result;
+    }
+}
