@@ -179,9 +179,8 @@ final class OnnxBackend implements Backend {
     }
 
     /**
-     * The pairwise mask {@code allowed[i][j] = visible[i] && visible[j]}. A hidden query would attend to nothing,
-     * which a softmax turns into NaN; it is allowed its own slot instead, which keeps its (unused) output finite and
-     * cannot reach any visible row, since hidden keys are masked for every visible query.
+     * The pairwise mask {@code allowed[i][j] = visible[i] && visible[j]} ({@code dream-semantics.md} §1). A hidden
+     * query's row is all false; the graph turns its attention output into zero.
      */
     private static ByteBuffer mask(ForwardBatch batch) {
         int b = batch.batch();
@@ -198,7 +197,7 @@ final class OnnxBackend implements Backend {
             for (int i = 0; i < len; i++) {
                 boolean qi = batch.isVisible(r, i);
                 for (int j = 0; j < len; j++) {
-                    boolean allowed = qi ? batch.isVisible(r, j) : i == j;
+                    boolean allowed = qi && batch.isVisible(r, j);
                     m.put(at++, (byte) (allowed ? 1 : 0));
                 }
             }

@@ -21,7 +21,8 @@ import java.util.Map;
  * with flat slots {@code b * seq + j}, and per layer {@code past_key_values.{i}.key/value} fp32
  * {@code [batch, kv_heads, past, head_dim]} (post-RoPE; {@code past} may be 0). Outputs: {@code logits} fp32
  * {@code [n, vocab]} (unshifted, only for the listed slots) and {@code present.{i}.key/value} fp32
- * {@code [batch, kv_heads, past + seq, head_dim]}.
+ * {@code [batch, kv_heads, past + seq, head_dim]}. A query whose {@code attn_mask} row is all false gets a zero
+ * attention output.
  *
  * <p>Activations are kept flat ({@code [batch * seq, hidden]}) so every projection is a {@code Gemm} with
  * {@code transB = 1} over the Hugging Face {@code [out, in]} weight as stored: no transposed copies, and tied
@@ -186,6 +187,19 @@ public final class DreamGraph {
         String idsShape = g.op("Shape", List.of(INPUT_IDS));
         String shape3 = g.op("Concat", List.of(idsShape, minusOne), Attr.of("axis", 0L));
 
+        // a query whose mask row is all false attends to nothing: its attention output is forced to zero (what
+        // PyTorch SDPA returns for such rows), so no NaN of an empty softmax can leak into the residual stream
+        String queryVisible = null;
+        String zero = null;
+        if (options.attnMask()) {
+            String maskF = g.op("Cast", List.of(ATTN_MASK), Attr.of("to", (long) ElemType.FLOAT.code()));
+            String anyKey = g.op("ReduceMax", List.of(maskF, minusOne), Attr.of("keepdims", 1L));
+            String squeezed = g.op("Squeeze", List.of(anyKey, g.constInt64("const.axis1", 1)));
+            queryVisible = g.op("Cast", List.of(squeezed), Attr.of("to", (long) ElemType.BOOL.code()));
+            zero = "const.zero";
+            g.initializer(zero, ElemType.FLOAT, new long[0], new byte[4]);
+        }
+
         String ids = g.op("Reshape", List.of(INPUT_IDS, flat));
         String x = g.op("Gather", List.of(wn.embedTokens(), ids), Attr.of("axis", 0L));
         float eps = (float) s.rmsNormEps();
@@ -207,6 +221,9 @@ public final class DreamGraph {
                     List.of(att, presentKey(l), presentValue(l)),
                     Attr.of("q_num_heads", (long) s.numHeads()), Attr.of("kv_num_heads", (long) s.numKvHeads()),
                     Attr.of("is_causal", 0L));
+            if (queryVisible != null) {
+                att = g.op("Where", List.of(queryVisible, att, zero));
+            }
             String a = g.op("Reshape", List.of(att, qFlat));
             x = g.op("Add", List.of(x, linear(g, a, wn.layer(l, WeightNames.O_WEIGHT), null)));
             h = rmsNorm(g, x, wn.layer(l, WeightNames.POST_ATTENTION_NORM), eps);
