@@ -1,0 +1,97 @@
+package dev.dream4j.infill.dreamon;
+
+import dev.dream4j.api.DenoisingListener;
+import dev.dream4j.api.DenoisingStep;
+import dev.dream4j.api.Dream4jException;
+import dev.dream4j.api.GenerationCancelledException;
+import dev.dream4j.spi.backend.Backend;
+import dev.dream4j.spi.backend.ForwardBatch;
+import dev.dream4j.spi.backend.Logits;
+import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.sampling.LogitsProcessor;
+import dev.dream4j.spi.sampling.MaskedLogits;
+import dev.dream4j.spi.sampling.StepInfo;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** What the infill loops share: the forward over the live window, the processors, the listener call. */
+final class Steps {
+
+    /** The logit DreamOn subtracts from {@code <|expand|>} when no expansion is allowed. */
+    static final float EXPAND_BLOCK = 1e9f;
+
+    private Steps() {
+    }
+
+    /**
+     * One forward over {@code x[0 .. window)} (positions {@code 0 .. window-1}, no padding), logits for the masked
+     * {@code slots}, shifted by the model's logit shift (slot j is predicted by row j - shift, slot 0 by itself).
+     * Equivalent to the reference's full-length canvas with the tail hidden by the pairwise mask: hidden keys never
+     * reach a visible query.
+     */
+    static MaskedLogits forward(Backend backend, ModelDescription model, int[] x, int window, int[] slots) {
+        int shift = model.logitShift();
+        int[] rows = new int[slots.length];
+        for (int r = 0; r < slots.length; r++) {
+            rows[r] = Math.max(0, slots[r] - shift);
+        }
+        Logits logits = backend.forward(ForwardBatch.single(Arrays.copyOf(x, window), rows));
+        int vocab = model.spec().vocabSize();
+        if (logits.rows() != slots.length || logits.vocab() != vocab) {
+            throw new Dream4jException("backend returned " + logits.rows() + "x" + logits.vocab() + " logits for "
+                    + slots.length + " requested rows of vocabulary " + vocab);
+        }
+        return new MaskedLogits(logits, new int[slots.length], slots.clone());
+    }
+
+    /** Subtracts {@link #EXPAND_BLOCK} from {@code token} in every row (the reference's {@code -= 1e9}). */
+    static void block(MaskedLogits logits, int token) {
+        float[] data = logits.logits().data();
+        for (int r = 0; r < logits.rows(); r++) {
+            int i = logits.logits().offset(r) + token;
+            data[i] = data[i] - EXPAND_BLOCK;
+        }
+    }
+
+    /**
+     * Runs the processors. Infilling has no time schedule; processors see {@code t = 1 - i/limit},
+     * {@code s = 1 - (i+1)/limit}.
+     */
+    static void process(List<LogitsProcessor> processors, int step, int limit, MaskedLogits logits) {
+        if (processors == null || processors.isEmpty()) {
+            return;
+        }
+        float t = 1f - (float) step / limit;
+        float s = 1f - (float) (step + 1) / limit;
+        StepInfo info = new StepInfo(step, limit, t, s);
+        for (LogitsProcessor p : processors) {
+            p.process(info, logits);
+        }
+    }
+
+    static void checkInterrupted(int stepsDone) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new GenerationCancelledException(stepsDone);
+        }
+    }
+
+    /** Tells the listener; STOP ends the call with {@link GenerationCancelledException}. */
+    static void report(DenoisingListener listener, int step, int limit, int[] x, int window, List<Integer> committed,
+                       int mask) {
+        if (listener == null || listener == DenoisingListener.NONE) {
+            return;
+        }
+        int left = 0;
+        for (int j = 0; j < window; j++) {
+            if (x[j] == mask) {
+                left++;
+            }
+        }
+        List<Integer> canvas = Arrays.stream(x, 0, window).boxed().toList();
+        DenoisingStep s = new DenoisingStep(step, limit, List.of(canvas), List.of(committed), left);
+        if (listener.onStep(s) == DenoisingListener.Decision.STOP) {
+            throw new GenerationCancelledException(step + 1);
+        }
+    }
+}
