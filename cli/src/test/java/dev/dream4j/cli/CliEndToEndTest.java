@@ -1,0 +1,197 @@
+package dev.dream4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dream4j.checkpoint.HfCheckpoint;
+import dev.dream4j.checkpoint.SyntheticCheckpoint;
+import dev.dream4j.spi.model.DType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI as a user runs it, in process (class path); the module-path launch is covered by {@code ModulePathIT}. */
+class CliEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String out, String err) {
+        JsonNode json() throws Exception {
+            return JSON.readTree(out);
+        }
+    }
+
+    static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Dream4jCli.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    static String ids(int... ids) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < ids.length; i++) sb.append(i == 0 ? "" : ",").append(ids[i]);
+        return sb.toString();
+    }
+
+    private double maxRelativeError(Path dir, int[] tokens) throws Exception {
+        Run r = cli("logits", "--model", dir.toString(), "--ids", ids(tokens), "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode rows = r.json().get("logits");
+        double[][] expected;
+        try (HfCheckpoint cp = HfCheckpoint.open(dir)) {
+            expected = new ScalarDream(cp).logits(tokens);
+        }
+        assertEquals(tokens.length, rows.size());
+        double worst = 0;
+        for (int t = 0; t < tokens.length; t++) {
+            assertEquals(expected[t].length, rows.get(t).size(), "full vocabulary per row");
+            double scale = 0;
+            for (double v : expected[t]) scale = Math.max(scale, Math.abs(v));
+            for (int v = 0; v < expected[t].length; v++) {
+                worst = Math.max(worst, Math.abs(rows.get(t).get(v).asDouble() - expected[t][v]) / scale);
+            }
+        }
+        return worst;
+    }
+
+    @Test
+    void logitsMatchAnIndependentDoublePrecisionForwardOnF32Weights() throws Exception {
+        Path dir = SyntheticCheckpoint.builder().layers(2).hidden(48).intermediate(96).heads(6).kvHeads(2)
+                .dtype(DType.F32).seed(11).build().write(tmp.resolve("f32"));
+        double err = maxRelativeError(dir, new int[]{5, 17, 300, 42, 42, 7, 99});
+        assertTrue(err <= 1e-4, "max relative error " + err);
+    }
+
+    @Test
+    void logitsMatchOnShardedBf16WithHeadDim128AndGqa7() throws Exception {
+        Path dir = SyntheticCheckpoint.builder().layers(2).hidden(64).headDim(128).heads(7).kvHeads(1).intermediate(80)
+                .dtype(DType.BF16).shards(3).seed(3).build().write(tmp.resolve("bf16"));
+        // The reference reads the same bf16 values, so only fp32 accumulation differs from double.
+        double err = maxRelativeError(dir, new int[]{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
+        assertTrue(err <= 1e-4, "max relative error " + err);
+    }
+
+    @Test
+    void generateJsonOnTheDemoModel() throws Exception {
+        Run r = cli("generate", "--model", "demo", "--prompt", "def fibonacci(n):\n", "--max-new-tokens", "24",
+                "--steps", "24", "--sampler", "entropy", "--temperature", "0.6", "--top-p", "0.95", "--seed", "2", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode j = r.json();
+        assertEquals(24, j.get("generated_ids").size());
+        assertEquals(24, j.get("steps").asInt());
+        assertFalse(j.get("prompt_ids").isEmpty());
+        assertTrue(j.get("text").isTextual());
+        assertEquals("entropy", j.get("sampler").asText());
+        for (JsonNode id : j.get("generated_ids")) {
+            assertNotEquals(2045, id.asInt(), "no mask left in the canvas");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"origin", "maskgit_plus", "topk_margin", "entropy"})
+    void temperatureZeroIsDeterministicForEverySampler(String sampler) throws Exception {
+        List<String> outs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Run r = cli("generate", "--model", "demo", "--prompt", "import os\n", "--max-new-tokens", "16", "--steps", "16",
+                    "--sampler", sampler, "--temperature", "0", "--seed", String.valueOf(i), "--json");
+            assertEquals(0, r.exit(), r.err());
+            outs.add(r.json().get("generated_ids").toString());
+        }
+        // origin draws Bernoulli commits, so only its seed-fixed run is reproducible; the others never draw at T=0.
+        if (!sampler.equals("origin")) {
+            assertEquals(outs.get(0), outs.get(1));
+        }
+        Run again = cli("generate", "--model", "demo", "--prompt", "import os\n", "--max-new-tokens", "16", "--steps", "16",
+                "--sampler", sampler, "--temperature", "0", "--seed", "0", "--json");
+        assertEquals(outs.get(0), again.json().get("generated_ids").toString());
+    }
+
+    @Test
+    void tokenizeAndDetokenizeRoundTrip() throws Exception {
+        Run t = cli("tokenize", "--model", "demo", "--text", "for i in range(10):\n    print(i)", "--json");
+        assertEquals(0, t.exit(), t.err());
+        JsonNode ids = t.json().get("ids");
+        assertTrue(ids.size() > 3);
+        StringBuilder sb = new StringBuilder();
+        ids.forEach(i -> sb.append(sb.isEmpty() ? "" : ",").append(i.asInt()));
+        Run d = cli("detokenize", "--model", "demo", "--ids", sb.toString(), "--json");
+        assertEquals("for i in range(10):\n    print(i)", d.json().get("text").asText());
+    }
+
+    @Test
+    void pluginsListsEveryBuiltIn() throws Exception {
+        Run r = cli("plugins", "--json");
+        assertEquals(0, r.exit(), r.err());
+        List<String> names = new ArrayList<>();
+        r.json().forEach(p -> names.add(p.get("kind").asText() + ":" + p.get("name").asText()));
+        for (String expected : List.of("backend:java-cpu", "sampler:entropy", "sampler:origin", "sampler:maskgit_plus",
+                "sampler:topk_margin", "tokenizer:hf", "model-family:dream", "logits-processor:top-p")) {
+            assertTrue(names.contains(expected), expected + " in " + names);
+        }
+    }
+
+    @Test
+    void unknownSamplerListsTheAvailableOnes() {
+        Run r = cli("generate", "--model", "demo", "--prompt", "x", "--sampler", "nope", "--max-new-tokens", "4", "--steps", "4");
+        assertEquals(Dream4jCli.EXIT_BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("unknown sampler 'nope'") && r.err().contains("entropy"), r.err());
+        assertTrue(r.out().isEmpty());
+    }
+
+    @Test
+    void badParametersAreNamed() {
+        Run t = cli("generate", "--model", "demo", "--prompt", "x", "--temperature", "-1");
+        assertEquals(Dream4jCli.EXIT_BAD_INPUT, t.exit());
+        assertTrue(t.err().contains("temperature"), t.err());
+        Run p = cli("generate", "--model", "demo", "--prompt", "x", "--top-p", "1.5");
+        assertTrue(p.err().contains("top_p"), p.err());
+        Run s = cli("generate", "--model", "demo", "--prompt", "x", "--steps", "0");
+        assertTrue(s.err().contains("steps"), s.err());
+        Run c = cli("generate", "--model", "demo", "--prompt", "x", "--max-new-tokens", "5000", "--steps", "2");
+        assertEquals(Dream4jCli.EXIT_BAD_INPUT, c.exit());
+        assertTrue(c.err().contains("context length 2048"), c.err());
+        Run i = cli("generate", "--model", "demo", "--prompt-ids", "1,99999", "--max-new-tokens", "2", "--steps", "2");
+        assertTrue(i.err().contains("token id 99999"), i.err());
+        Run m = cli("logits", "--model", tmp.resolve("missing").toString(), "--ids", "1");
+        assertEquals(Dream4jCli.EXIT_BAD_INPUT, m.exit());
+        assertTrue(m.err().contains("not a checkpoint directory"), m.err());
+    }
+
+    @Test
+    void promptIdsAndChatPromptsWork() throws Exception {
+        Run r = cli("generate", "--model", "demo", "--prompt-ids", "314,285", "--max-new-tokens", "4", "--steps", "4",
+                "--temperature", "0", "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("[314,285]", r.json().get("prompt_ids").toString());
+        Run c = cli("generate", "--model", "demo", "--chat", "Write a loop", "--max-new-tokens", "4", "--steps", "4",
+                "--temperature", "0", "--json");
+        assertEquals(0, c.exit(), c.err());
+        // The ChatML template: <|im_start|> (2042) first, then a default system turn.
+        assertEquals(2042, c.json().get("prompt_ids").get(0).asInt());
+    }
+
+    @Test
+    void synthCheckpointCommandWritesALoadableCheckpoint() throws Exception {
+        Path out = tmp.resolve("synth");
+        Run w = cli("synth-checkpoint", "--out", out.toString(), "--layers", "1", "--hidden", "32", "--heads", "2",
+                "--kv-heads", "1", "--intermediate", "40", "--shards", "2");
+        assertEquals(0, w.exit(), w.err());
+        Run g = cli("generate", "--model", out.toString(), "--prompt", "def f", "--max-new-tokens", "3", "--steps", "3", "--json");
+        assertEquals(0, g.exit(), g.err());
+        assertEquals(3, g.json().get("generated_ids").size());
+    }
+}
