@@ -1,0 +1,17 @@
+package dev.dream4j.infill.dreamon;
+
+import dev.dream4j.conformance.InfillConformance;
+import dev.dream4j.spi.infill.InfillStrategyProvider;
+
+/** The infill conformance rules for {@code DreamOn}. */
+class DreamOnInfillConformanceTest extends InfillConformance {
+    @Override
+    protected InfillStrategyProvider provider() {
+        return new DreamOnInfillProvider();
+    }
+
+    @Override
+    protected boolean variableLength() {
+        return true;
+    }
+}
