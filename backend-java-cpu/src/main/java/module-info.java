@@ -3,6 +3,7 @@ module dev.dream4j.backend.cpu {
     requires dev.dream4j.spi;
     requires jdk.incubator.vector;
     requires org.slf4j;
+    requires jdk.management;
     // the benchmark (package ...bench) opens checkpoint directories; the backend itself never needs it
     requires static dev.dream4j.checkpoint;
 

@@ -23,7 +23,7 @@ import java.util.function.IntConsumer;
 final class Gemm {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final int VL = F.length();
-    static final int MW = 2 * VL;
+    static final int MW = Integer.getInteger("dream4j.cpu.mw", 3) * VL;
     static final int MR = 8;
     static final int KC = 128;
     static final int NC = 128;
@@ -89,7 +89,7 @@ final class Gemm {
             VectorMask<Float> mk = F.indexInRange(i, len);
             s0 = FloatVector.fromArray(F, x, xo + i, mk).fma(FloatVector.fromArray(F, y, yo + i, mk), s0);
         }
-        return s0.add(s1).reduceLanes(VectorOperators.ADD);
+        return VMath.sum(s0.add(s1));
     }
 
     private static void blocked(float[] a, int aOff, int lda, int m, MatrixSource w, float[] c, int cOff, int ldc, Parallel pool) {
@@ -138,7 +138,11 @@ final class Gemm {
                         int i0 = q * MW;
                         int wq = Math.min(MW, mPad - i0);
                         int atOff = i0 * k + k0 * wq;
-                        if (wq == MW) {
+                        if (wq == 3 * VL) {
+                            for (int r0 = 0; r0 < nnPad; r0 += MR) {
+                                kernel8x3(wbuf, r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
+                            }
+                        } else if (wq == 2 * VL) {
                             for (int r0 = 0; r0 < nnPad; r0 += MR) {
                                 kernel8x2(wbuf, r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
                             }
@@ -166,6 +170,104 @@ final class Gemm {
         } else {
             pool.forEach(blocks, worker);
         }
+    }
+
+    /** C^T tile of 8 weight rows × 3 vector(s) of m: ct[r][m] (+)= Σ_k w[r][k]·at[k][m]. */
+    private static void kernel8x3(float[] w, int wOff, int kc, float[] at, int atOff, int mw, float[] ct, int ctOff, int ldct, boolean first) {
+        FloatVector c00 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 0);
+        FloatVector c01 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 1 * VL);
+        FloatVector c02 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 2 * VL);
+        FloatVector c10 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 0);
+        FloatVector c11 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 1 * VL);
+        FloatVector c12 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 2 * VL);
+        FloatVector c20 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 0);
+        FloatVector c21 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 1 * VL);
+        FloatVector c22 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 2 * VL);
+        FloatVector c30 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 0);
+        FloatVector c31 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 1 * VL);
+        FloatVector c32 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 2 * VL);
+        FloatVector c40 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 0);
+        FloatVector c41 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 1 * VL);
+        FloatVector c42 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 2 * VL);
+        FloatVector c50 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 0);
+        FloatVector c51 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 1 * VL);
+        FloatVector c52 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 2 * VL);
+        FloatVector c60 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 6 * ldct + 0);
+        FloatVector c61 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 6 * ldct + 1 * VL);
+        FloatVector c62 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 6 * ldct + 2 * VL);
+        FloatVector c70 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 7 * ldct + 0);
+        FloatVector c71 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 7 * ldct + 1 * VL);
+        FloatVector c72 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 7 * ldct + 2 * VL);
+        final int w0 = wOff + 0 * kc;
+        final int w1 = wOff + 1 * kc;
+        final int w2 = wOff + 2 * kc;
+        final int w3 = wOff + 3 * kc;
+        final int w4 = wOff + 4 * kc;
+        final int w5 = wOff + 5 * kc;
+        final int w6 = wOff + 6 * kc;
+        final int w7 = wOff + 7 * kc;
+        for (int k = 0; k < kc; k++) {
+            int ao = atOff + k * mw;
+            FloatVector a0 = FloatVector.fromArray(F, at, ao);
+            FloatVector a1 = FloatVector.fromArray(F, at, ao + 1 * VL);
+            FloatVector a2 = FloatVector.fromArray(F, at, ao + 2 * VL);
+            FloatVector b0 = FloatVector.broadcast(F, w[w0 + k]);
+            c00 = a0.fma(b0, c00);
+            c01 = a1.fma(b0, c01);
+            c02 = a2.fma(b0, c02);
+            FloatVector b1 = FloatVector.broadcast(F, w[w1 + k]);
+            c10 = a0.fma(b1, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a2.fma(b1, c12);
+            FloatVector b2 = FloatVector.broadcast(F, w[w2 + k]);
+            c20 = a0.fma(b2, c20);
+            c21 = a1.fma(b2, c21);
+            c22 = a2.fma(b2, c22);
+            FloatVector b3 = FloatVector.broadcast(F, w[w3 + k]);
+            c30 = a0.fma(b3, c30);
+            c31 = a1.fma(b3, c31);
+            c32 = a2.fma(b3, c32);
+            FloatVector b4 = FloatVector.broadcast(F, w[w4 + k]);
+            c40 = a0.fma(b4, c40);
+            c41 = a1.fma(b4, c41);
+            c42 = a2.fma(b4, c42);
+            FloatVector b5 = FloatVector.broadcast(F, w[w5 + k]);
+            c50 = a0.fma(b5, c50);
+            c51 = a1.fma(b5, c51);
+            c52 = a2.fma(b5, c52);
+            FloatVector b6 = FloatVector.broadcast(F, w[w6 + k]);
+            c60 = a0.fma(b6, c60);
+            c61 = a1.fma(b6, c61);
+            c62 = a2.fma(b6, c62);
+            FloatVector b7 = FloatVector.broadcast(F, w[w7 + k]);
+            c70 = a0.fma(b7, c70);
+            c71 = a1.fma(b7, c71);
+            c72 = a2.fma(b7, c72);
+        }
+        c00.intoArray(ct, ctOff + 0 * ldct);
+        c01.intoArray(ct, ctOff + 0 * ldct + 1 * VL);
+        c02.intoArray(ct, ctOff + 0 * ldct + 2 * VL);
+        c10.intoArray(ct, ctOff + 1 * ldct);
+        c11.intoArray(ct, ctOff + 1 * ldct + 1 * VL);
+        c12.intoArray(ct, ctOff + 1 * ldct + 2 * VL);
+        c20.intoArray(ct, ctOff + 2 * ldct);
+        c21.intoArray(ct, ctOff + 2 * ldct + 1 * VL);
+        c22.intoArray(ct, ctOff + 2 * ldct + 2 * VL);
+        c30.intoArray(ct, ctOff + 3 * ldct);
+        c31.intoArray(ct, ctOff + 3 * ldct + 1 * VL);
+        c32.intoArray(ct, ctOff + 3 * ldct + 2 * VL);
+        c40.intoArray(ct, ctOff + 4 * ldct);
+        c41.intoArray(ct, ctOff + 4 * ldct + 1 * VL);
+        c42.intoArray(ct, ctOff + 4 * ldct + 2 * VL);
+        c50.intoArray(ct, ctOff + 5 * ldct);
+        c51.intoArray(ct, ctOff + 5 * ldct + 1 * VL);
+        c52.intoArray(ct, ctOff + 5 * ldct + 2 * VL);
+        c60.intoArray(ct, ctOff + 6 * ldct);
+        c61.intoArray(ct, ctOff + 6 * ldct + 1 * VL);
+        c62.intoArray(ct, ctOff + 6 * ldct + 2 * VL);
+        c70.intoArray(ct, ctOff + 7 * ldct);
+        c71.intoArray(ct, ctOff + 7 * ldct + 1 * VL);
+        c72.intoArray(ct, ctOff + 7 * ldct + 2 * VL);
     }
 
     /** C^T tile of 8 weight rows × 2 vector(s) of m: ct[r][m] (+)= Σ_k w[r][k]·at[k][m]. */

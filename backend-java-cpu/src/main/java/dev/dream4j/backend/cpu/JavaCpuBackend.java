@@ -94,7 +94,7 @@ final class JavaCpuBackend implements Backend {
         this.invFreq = new float[d / 2];
         for (int i = 0; i < d / 2; i++) {
             float exponent = (float) (2 * i) / (float) d;
-            invFreq[i] = 1.0f / (float) Math.pow(spec.ropeTheta(), exponent);
+            invFreq[i] = 1.0f / (float) StrictMath.pow(spec.ropeTheta(), exponent);
         }
         int threads = options.threadsOrAvailable();
         this.pool = new Parallel(threads);
@@ -229,8 +229,8 @@ final class JavaCpuBackend implements Backend {
                 float pos = batch.position(b, j);
                 for (int i = 0; i < half; i++) {
                     float angle = pos * invFreq[i];
-                    cos[t * half + i] = (float) Math.cos(angle);
-                    sin[t * half + i] = (float) Math.sin(angle);
+                    cos[t * half + i] = (float) StrictMath.cos(angle);
+                    sin[t * half + i] = (float) StrictMath.sin(angle);
                 }
             }
         }
@@ -352,11 +352,12 @@ final class JavaCpuBackend implements Backend {
         FloatVector vsum = FloatVector.zero(F);
         for (i = 0; i < n; i += VL) {
             VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector e = FloatVector.fromArray(F, s, off + i, m).fma(vscale, vshift.neg()).lanewise(VectorOperators.EXP);
+            FloatVector e = FloatVector.fromArray(F, s, off + i, m).fma(vscale, vshift.neg());
+            e = VMath.exp(e);
             e.intoArray(s, off + i, m);
             vsum = vsum.add(e, m);
         }
-        float inv = 1.0f / vsum.reduceLanes(VectorOperators.ADD);
+        float inv = 1.0f / VMath.sum(vsum);
         FloatVector vinv = FloatVector.broadcast(F, inv);
         for (i = 0; i < n; i += VL) {
             VectorMask<Float> m = F.indexInRange(i, n);
@@ -367,13 +368,13 @@ final class JavaCpuBackend implements Backend {
     private void rmsNorm(float[] in, float[] out, int rows, int h, float[] w, float eps) {
         IntConsumer body = r -> {
             int o = r * h;
-            double ss = 0;
+            double ss = 0; // scalar double: tier-independent
             for (int i = 0; i < h; i++) {
                 float v = in[o + i];
                 ss += (double) v * v;
             }
             float mean = (float) (ss / h);
-            float inv = (float) (1.0 / Math.sqrt(mean + eps));
+            float inv = (float) (1.0 / StrictMath.sqrt(mean + eps));
             for (int i = 0; i < h; i++) {
                 out[o + i] = w[i] * (in[o + i] * inv);
             }
@@ -408,7 +409,7 @@ final class JavaCpuBackend implements Backend {
                 VectorMask<Float> m = F.indexInRange(i, inter);
                 FloatVector g = FloatVector.fromArray(F, gu, g0 + i, m);
                 FloatVector u = FloatVector.fromArray(F, gu, u0 + i, m);
-                FloatVector sig = one.div(one.add(g.neg().lanewise(VectorOperators.EXP)));
+                FloatVector sig = one.div(one.add(VMath.exp(g.neg())));
                 g.mul(sig).mul(u).intoArray(act, a0 + i, m);
             }
         });

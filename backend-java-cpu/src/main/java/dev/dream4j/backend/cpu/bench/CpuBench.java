@@ -59,9 +59,9 @@ public final class CpuBench {
         String[] ms = opt.getOrDefault("--m", "256,512").split(",");
         out.printf("java-cpu bench: %d threads, species %s, java %s%n", threads, Kernels.species(), Runtime.version());
         if (!opt.containsKey("--no-gemm")) {
-            Map<String, Double> numpy = opt.containsKey("--no-numpy") ? Map.of() : numpy(ms, reps, out);
+            Map<String, double[]> numpy = opt.containsKey("--no-numpy") ? Map.of() : numpy(ms, reps, threads, out);
             out.println("GEMM C[M x N] = A[M x K] * W^T, W bf16 (java) vs fp32 (numpy), best of " + reps);
-            out.printf("%6s %6s %6s %12s %12s %8s%n", "M", "N", "K", "java GF/s", "numpy GF/s", "ratio");
+            out.printf("%6s %6s %6s %12s %12s %8s %14s %14s%n", "M", "N", "K", "java GF/s", "numpy GF/s", "ratio", "java CPU-GF/s", "numpy CPU-GF/s");
             try (Kernels kernels = new Kernels(threads); Arena arena = Arena.ofShared()) {
                 for (String mStr : ms) {
                     int m = Integer.parseInt(mStr.trim());
@@ -79,15 +79,19 @@ public final class CpuBench {
                         float[] c = new float[m * n];
                         kernels.gemm(a, m, w, DType.BF16, n, k, c); // warm-up
                         double best = Double.MAX_VALUE;
+                        double bestCpu = Double.MAX_VALUE;
                         for (int rep = 0; rep < reps; rep++) {
+                            long c0 = processCpuNanos();
                             long t0 = System.nanoTime();
                             kernels.gemm(a, m, w, DType.BF16, n, k, c);
                             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                            bestCpu = Math.min(bestCpu, (processCpuNanos() - c0) / 1e9);
                         }
                         double gf = 2.0 * m * n * k / best / 1e9;
-                        Double np = numpy.get(m + "x" + n + "x" + k);
-                        out.printf("%6d %6d %6d %12.1f %12s %8s%n", m, n, k, gf, np == null ? "-" : String.format("%.1f", np),
-                                np == null ? "-" : String.format("%.2f", gf / np));
+                        double cpuGf = 2.0 * m * n * k / (bestCpu / threads) / 1e9;
+                        double[] np = numpy.get(m + "x" + n + "x" + k);
+                        out.printf("%6d %6d %6d %12.1f %12s %8s %14.1f %14s%n", m, n, k, gf, np == null ? "-" : String.format("%.1f", np[0]),
+                                np == null ? "-" : String.format("%.2f", gf / np[0]), cpuGf, np == null ? "-" : String.format("%.1f", np[1]));
                     }
                 }
             }
@@ -141,6 +145,15 @@ public final class CpuBench {
         }
     }
 
+    /** CPU time of this process (all threads), for GFLOPS per busy core on a shared machine. */
+    private static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return 0;
+    }
+
     private static String vmHwm() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -155,7 +168,7 @@ public final class CpuBench {
     }
 
     /** Runs the same shapes through numpy (fp32, OpenBLAS) in a python3 child process; GFLOPS by "MxNxK". */
-    private static Map<String, Double> numpy(String[] ms, int reps, PrintStream out) {
+    private static Map<String, double[]> numpy(String[] ms, int reps, int threads, PrintStream out) {
         StringBuilder shapes = new StringBuilder();
         for (String m : ms) {
             for (int[] s : SHAPES) {
@@ -169,11 +182,13 @@ public final class CpuBench {
                 "    a = rng.standard_normal((m, k), dtype=np.float32)",
                 "    w = rng.standard_normal((n, k), dtype=np.float32)",
                 "    a @ w.T",
-                "    best = 1e9",
+                "    best = 1e9; bestc = 1e9",
                 "    for _ in range(" + reps + "):",
-                "        t = time.perf_counter(); a @ w.T; best = min(best, time.perf_counter() - t)",
-                "    print('%dx%dx%d %.3f' % (m, n, k, 2.0 * m * n * k / best / 1e9), flush=True)");
-        Map<String, Double> result = new LinkedHashMap<>();
+                "        c = time.process_time(); t = time.perf_counter(); a @ w.T",
+                "        best = min(best, time.perf_counter() - t); bestc = min(bestc, time.process_time() - c)",
+                "    f = 2.0 * m * n * k / 1e9",
+                "    print('%dx%dx%d %.3f %.3f' % (m, n, k, f / best, f / (bestc / " + threads + ")), flush=True)");
+        Map<String, double[]> result = new LinkedHashMap<>();
         try {
             ProcessBuilder pb = new ProcessBuilder(List.of("python3", "-c", script));
             pb.environment().remove("OPENBLAS_CORETYPE");
@@ -183,8 +198,8 @@ public final class CpuBench {
                 String line;
                 while ((line = br.readLine()) != null) {
                     String[] parts = line.trim().split(" ");
-                    if (parts.length == 2 && parts[0].matches("\\d+x\\d+x\\d+")) {
-                        result.put(parts[0], Double.parseDouble(parts[1]));
+                    if (parts.length == 3 && parts[0].matches("\\d+x\\d+x\\d+")) {
+                        result.put(parts[0], new double[]{Double.parseDouble(parts[1]), Double.parseDouble(parts[2])});
                     } else {
                         out.println("numpy: " + line);
                     }
