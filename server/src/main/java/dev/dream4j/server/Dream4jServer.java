@@ -1,0 +1,192 @@
+package dev.dream4j.server;
+
+import dev.dream4j.Dream4jModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The dream4j HTTP server: OpenAI-style completions and chat completions, infilling, a per-step denoising stream,
+ * {@code /v1/models}, {@code /health}, Prometheus {@code /metrics}, and a canvas viewer page at {@code /}.
+ *
+ * <pre>{@code
+ * try (Dream4jModel lm = Dream4j.builder().model(dir).build();
+ *      Dream4jServer server = Dream4jServer.start(lm, ServerConfig.defaults("my-model"))) {
+ *     server.awaitStop();
+ * }
+ * }</pre>
+ *
+ * The server does not own the model: close the server first, then the model.
+ */
+public final class Dream4jServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Dream4jServer.class);
+
+    private final ServerConfig config;
+    private final Vertx vertx;
+    private final HttpServer http;
+    private final WorkerPool pool;
+    private final Metrics metrics;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private Dream4jServer(ServerConfig config, Vertx vertx, HttpServer http, WorkerPool pool, Metrics metrics) {
+        this.config = config;
+        this.vertx = vertx;
+        this.http = http;
+        this.pool = pool;
+        this.metrics = metrics;
+    }
+
+    /** Binds {@code config.host():config.port()} and serves {@code model} until {@link #close()}. */
+    public static Dream4jServer start(Dream4jModel model, ServerConfig config) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(config, "config");
+        WorkerPool pool = new WorkerPool(config.maxInFlight(), config.maxQueue());
+        Metrics metrics = new Metrics(pool::queueLength);
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
+                .setWorkerPoolSize(2));
+        try {
+            Endpoints endpoints = new Endpoints(model, config, pool, metrics, page());
+            Router router = router(vertx, config, endpoints);
+            HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                    .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.requestTimeout().toSeconds() + 60))
+                    .setIdleTimeoutUnit(TimeUnit.SECONDS);
+            HttpServer http = vertx.createHttpServer(options).requestHandler(router);
+            http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            Dream4jServer server = new Dream4jServer(config, vertx, http, pool, metrics);
+            LOG.info("dream4j server listening on {} ({} in flight, queue {})", server.url(), config.maxInFlight(), config.maxQueue());
+            return server;
+        } catch (ExecutionException | TimeoutException e) {
+            shutdown(vertx, pool);
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new UncheckedIOException(new IOException("cannot listen on " + config.host() + ":" + config.port()
+                    + ": " + cause.getMessage(), cause));
+        } catch (InterruptedException e) {
+            shutdown(vertx, pool);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the server", e);
+        } catch (RuntimeException e) {
+            shutdown(vertx, pool);
+            throw e;
+        }
+    }
+
+    private static Router router(Vertx vertx, ServerConfig config, Endpoints e) {
+        Router router = Router.router(vertx);
+        router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+        router.get("/").handler(e::page);
+        router.get("/index.html").handler(e::page);
+        router.get("/health").handler(e::health);
+        router.get("/metrics").handler(e::metrics);
+        router.get("/v1/models").handler(e::models);
+        router.post("/v1/completions").handler(rc -> e.generation(rc, GenSpec.Kind.COMPLETION, "/v1/completions"));
+        router.post("/v1/chat/completions").handler(rc -> e.generation(rc, GenSpec.Kind.CHAT, "/v1/chat/completions"));
+        router.post("/v1/denoise").handler(rc -> e.generation(rc, GenSpec.Kind.DENOISE, "/v1/denoise"));
+        router.post("/v1/infill").handler(e::infill);
+        router.route().failureHandler(rc -> {
+            Throwable t = rc.failure();
+            ApiException err = t != null ? Errors.map(t, "prompt") : statusError(rc.statusCode(), rc);
+            if (!rc.response().ended() && !rc.response().headWritten()) {
+                sendError(rc, err);
+            }
+        });
+        for (int status : new int[]{400, 404, 405, 413, 415, 500}) {
+            router.errorHandler(status, rc -> {
+                if (!rc.response().ended() && !rc.response().headWritten()) {
+                    sendError(rc, statusError(status, rc));
+                }
+            });
+        }
+        return router;
+    }
+
+    private static ApiException statusError(int status, RoutingContext rc) {
+        return switch (status) {
+            case 404 -> new ApiException(404, "invalid_request_error", null, "not_found",
+                    "unknown endpoint " + rc.request().method() + " " + rc.request().path());
+            case 405 -> new ApiException(405, "invalid_request_error", null, "method_not_allowed",
+                    "method " + rc.request().method() + " is not allowed on " + rc.request().path());
+            case 413 -> new ApiException(413, "invalid_request_error", null, "request_too_large",
+                    "the request body is larger than the limit");
+            case 400, 415 -> new ApiException(status, "invalid_request_error", null, null, "bad request");
+            default -> new ApiException(status < 400 ? 500 : status, "server_error", null, null, "internal error");
+        };
+    }
+
+    /** Writes an OpenAI-style error body (on the event loop). */
+    static void sendError(RoutingContext rc, ApiException e) {
+        rc.response().setStatusCode(e.status()).putHeader("Content-Type", "application/json")
+                .end(Errors.body(e).encode());
+    }
+
+    private static Buffer page() {
+        try (InputStream in = Dream4jServer.class.getResourceAsStream("web/index.html")) {
+            if (in == null) {
+                throw new IllegalStateException("web/index.html is missing from the server module");
+            }
+            return Buffer.buffer(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The bound port (the real one when the configuration asked for 0). */
+    public int port() {
+        return http.actualPort();
+    }
+
+    /** {@code http://host:port}. */
+    public String url() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return "http://" + host + ":" + port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Blocks until {@link #close()} (for the command line). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops listening, cancels queued and running generations, and stops Vert.x. */
+    @Override
+    public void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        try {
+            http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("closing the HTTP server: {}", e.toString());
+        }
+        shutdown(vertx, pool);
+        stopped.countDown();
+        LOG.info("dream4j server stopped ({} steps served)", metrics.totalSteps());
+    }
+
+    private static void shutdown(Vertx vertx, WorkerPool pool) {
+        pool.close();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("closing Vert.x: {}", e.toString());
+        }
+    }
+}

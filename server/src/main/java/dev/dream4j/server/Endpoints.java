@@ -1,0 +1,379 @@
+package dev.dream4j.server;
+
+import dev.dream4j.Dream4jModel;
+import dev.dream4j.api.DenoisingListener;
+import dev.dream4j.api.DenoisingStep;
+import dev.dream4j.api.GenerationCancelledException;
+import dev.dream4j.api.GenerationResult;
+import dev.dream4j.api.InfillRequest;
+import dev.dream4j.api.InfillResult;
+import dev.dream4j.api.ModelInfo;
+import dev.dream4j.api.Prompt;
+import dev.dream4j.kernel.engine.ResolvedGeneration;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+
+/** The request handlers. Parsing runs on the event loop; tokenizing and denoising run on the worker pool. */
+final class Endpoints {
+    private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
+
+    private final Dream4jModel model;
+    private final ServerConfig config;
+    private final WorkerPool pool;
+    private final Metrics metrics;
+    private final Buffer page;
+    private final long created = System.currentTimeMillis() / 1000;
+    private final long startNanos = System.nanoTime();
+    private final Map<Integer, String> pieces = new ConcurrentHashMap<>();
+    /** Mean wall time of recent generations (seconds), for Retry-After. */
+    private volatile double meanSeconds = 1.0;
+
+    Endpoints(Dream4jModel model, ServerConfig config, WorkerPool pool, Metrics metrics, Buffer page) {
+        this.model = model;
+        this.config = config;
+        this.pool = pool;
+        this.metrics = metrics;
+        this.page = page;
+    }
+
+    // ---------------------------------------------------------------- simple endpoints
+
+    void page(RoutingContext rc) {
+        metrics.request("/", 200);
+        rc.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-cache").end(page);
+    }
+
+    void health(RoutingContext rc) {
+        metrics.request("/health", 200);
+        json(rc, 200, new JsonObject().put("status", "ok").put("model", config.modelName())
+                .put("in_flight", metrics.inFlight()).put("queue_length", pool.queueLength())
+                .put("uptime_s", (System.nanoTime() - startNanos) / 1_000_000_000L));
+    }
+
+    void metrics(RoutingContext rc) {
+        metrics.request("/metrics", 200);
+        rc.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.render());
+    }
+
+    void models(RoutingContext rc) {
+        metrics.request("/v1/models", 200);
+        ModelInfo info = model.info();
+        JsonObject details = new JsonObject().put("family", info.family()).put("backend", info.backend())
+                .put("tokenizer", info.tokenizer()).put("vocab_size", info.vocabSize())
+                .put("context_length", info.contextLength()).put("special_tokens", new JsonObject(new java.util.TreeMap<>(info.specialTokens())));
+        JsonObject m = new JsonObject().put("id", config.modelName()).put("object", "model").put("created", created)
+                .put("owned_by", "dream4j").put("dream4j", details);
+        json(rc, 200, new JsonObject().put("object", "list").put("data", new JsonArray().add(m)));
+    }
+
+    private static void json(RoutingContext rc, int status, JsonObject body) {
+        rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    private void reject(RoutingContext rc, String endpoint, ApiException e) {
+        metrics.request(endpoint, e.status());
+        Dream4jServer.sendError(rc, e);
+    }
+
+    // ---------------------------------------------------------------- generation
+
+    void generation(RoutingContext rc, GenSpec.Kind kind, String endpoint) {
+        GenSpec spec;
+        try {
+            spec = GenSpec.read(Body.parse(rc.body().buffer()), kind, config);
+        } catch (ApiException e) {
+            reject(rc, endpoint, e);
+            return;
+        }
+        String promptField = spec.request().prompts().getFirst() instanceof Prompt.Chat ? "messages" : "prompt";
+        Exchange ex = new Exchange(rc, endpoint, metrics);
+        submit(rc, endpoint, ex, promptField, () -> {
+            if (kind == GenSpec.Kind.DENOISE) {
+                denoise(ex, spec);
+            } else {
+                complete(ex, spec, kind == GenSpec.Kind.CHAT);
+            }
+        });
+    }
+
+    void infill(RoutingContext rc) {
+        InfillRequest request;
+        try {
+            request = GenSpec.infill(Body.parse(rc.body().buffer()));
+        } catch (ApiException e) {
+            reject(rc, "/v1/infill", e);
+            return;
+        }
+        Exchange ex = new Exchange(rc, "/v1/infill", metrics);
+        submit(rc, "/v1/infill", ex, "prefix", () -> {
+            InfillResult r = model.infill(request, guard(ex, DenoisingListener.NONE, 0));
+            metrics.generatedTokens(r.middleIds().size());
+            ex.json(200, new JsonObject().put("id", "infill-" + id()).put("object", "infill")
+                    .put("created", System.currentTimeMillis() / 1000).put("model", config.modelName())
+                    .put("middle", r.middle()).put("middle_ids", new JsonArray(new ArrayList<>(r.middleIds())))
+                    .put("steps", r.steps()).put("expansions", r.expansions()).put("deletions", r.deletions()));
+        });
+    }
+
+    private void submit(RoutingContext rc, String endpoint, Exchange ex, String promptField, Runnable job) {
+        metrics.started();
+        try {
+            pool.submit(() -> {
+                long start = System.nanoTime();
+                try {
+                    if (!ex.cancelled()) {
+                        job.run();
+                    }
+                } catch (GenerationCancelledException e) {
+                    if (!ex.cancelled()) {
+                        ex.error(new ApiException(500, "server_error", null, null, e.getMessage()));
+                    }
+                } catch (Throwable t) {
+                    if (!ex.cancelled()) {
+                        ex.error(Errors.map(t, promptField));
+                    } else {
+                        LOG.debug("generation failed after its request ended: {}", t.toString());
+                    }
+                } finally {
+                    metrics.finished();
+                    meanSeconds = 0.8 * meanSeconds + 0.2 * ((System.nanoTime() - start) / 1e9);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            metrics.finished();
+            metrics.rejected();
+            long retry = Math.max(1, Math.min(60, (long) Math.ceil(meanSeconds * (1 + config.maxQueue() / (double) config.maxInFlight()))));
+            rc.response().putHeader("Retry-After", Long.toString(retry));
+            reject(rc, endpoint, new ApiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded",
+                    "the server is busy (" + config.maxInFlight() + " generation(s) running, " + config.maxQueue()
+                            + " queued); retry after " + retry + " s"));
+            return;
+        }
+        ex.deadline(config.requestTimeout().toMillis());
+    }
+
+    /** Stops the loop when the request ended; records each step's wall time; optionally slows the loop down. */
+    private DenoisingListener guard(Exchange ex, DenoisingListener inner, int delayMs) {
+        long[] last = {System.nanoTime()};
+        return step -> {
+            long now = System.nanoTime();
+            metrics.step(now - last[0]);
+            if (ex.cancelled()) {
+                return DenoisingListener.Decision.STOP;
+            }
+            DenoisingListener.Decision d = inner.onStep(step);
+            if (delayMs > 0 && step.masksLeft() > 0) {
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return DenoisingListener.Decision.STOP;
+                }
+            }
+            last[0] = System.nanoTime();
+            return ex.cancelled() ? DenoisingListener.Decision.STOP : d;
+        };
+    }
+
+    /** Prompt ids, defaults resolved and the sampler looked up before anything is sent, so bad input is a 400. */
+    private record Prepared(List<int[]> promptIds, int promptLength, ResolvedGeneration resolved) {
+    }
+
+    private Prepared prepare(GenSpec spec) {
+        List<int[]> ids = new ArrayList<>();
+        for (Prompt p : spec.request().prompts()) {
+            ids.add(model.promptIds(p));
+        }
+        int promptLength = ids.stream().mapToInt(a -> a.length).max().orElse(0);
+        ResolvedGeneration resolved = model.resolve(spec.request(), promptLength);
+        model.sampler(resolved.sampler(), resolved.params());
+        return new Prepared(ids, promptLength, resolved);
+    }
+
+    private void complete(Exchange ex, GenSpec spec, boolean chat) {
+        Prepared prep = prepare(spec);
+        String id = (chat ? "chatcmpl-" : "cmpl-") + id();
+        long createdAt = System.currentTimeMillis() / 1000;
+        String object = chat ? (spec.stream() ? "chat.completion.chunk" : "chat.completion") : "text_completion";
+        int n = spec.request().numReturnSequences();
+        int rows = prep.promptIds().size() * n;
+        int eos = model.description().tokens().eos();
+        DenoisingListener inner = DenoisingListener.NONE;
+        SettledText settled = null;
+        if (spec.stream()) {
+            settled = new SettledText(model.tokenizer(), rows, prep.promptLength(), model.description().tokens().mask(), eos, spec.stop());
+            ex.sseStart();
+            if (chat) {
+                JsonArray choices = new JsonArray();
+                for (int b = 0; b < rows; b++) {
+                    choices.add(new JsonObject().put("index", b).put("delta", new JsonObject().put("role", "assistant").put("content", ""))
+                            .put("logprobs", null).put("finish_reason", null));
+                }
+                ex.sse(chunk(id, object, createdAt, choices).encode());
+            }
+            SettledText s = settled;
+            inner = step -> {
+                JsonArray choices = new JsonArray();
+                for (int b = 0; b < step.canvas().size(); b++) {
+                    String delta = s.advance(b, step.canvas().get(b));
+                    if (!delta.isEmpty()) {
+                        choices.add(choice(chat, b, delta, null));
+                    }
+                }
+                if (!choices.isEmpty()) {
+                    ex.sse(chunk(id, object, createdAt, choices).encode());
+                }
+                return DenoisingListener.Decision.CONTINUE;
+            };
+        }
+        GenerationResult result = model.generate(spec.request(), guard(ex, inner, 0));
+        metrics.generatedTokens((long) rows * (prep.resolved().canvasLength() - prep.promptLength()));
+
+        int promptTokens = prep.promptIds().stream().mapToInt(a -> a.length).sum();
+        int completionTokens = 0;
+        JsonArray choices = new JsonArray();
+        for (int b = 0; b < result.sequences().size(); b++) {
+            GenerationResult.GeneratedSequence seq = result.sequences().get(b);
+            String text = seq.text();
+            int stopAt = GenSpec.stopIndex(text, spec.stop());
+            boolean stopped = seq.generatedIds().contains(eos) || stopAt >= 0;
+            if (stopAt >= 0) {
+                text = text.substring(0, stopAt);
+            }
+            int kept = seq.generatedIds().indexOf(eos);
+            completionTokens += kept < 0 ? seq.generatedIds().size() : kept;
+            String finish = stopped ? "stop" : "length";
+            if (settled != null) {
+                String rest = settled.finish(b, text);
+                if (!text.startsWith(settled.sent(b))) {
+                    LOG.warn("streamed text of choice {} is not a prefix of the final text", b);
+                }
+                choices.add(choice(chat, b, rest, finish));
+            } else if (chat) {
+                choices.add(new JsonObject().put("index", b)
+                        .put("message", new JsonObject().put("role", "assistant").put("content", text))
+                        .put("logprobs", null).put("finish_reason", finish));
+            } else {
+                choices.add(new JsonObject().put("text", text).put("index", b).put("logprobs", null).put("finish_reason", finish));
+            }
+        }
+        JsonObject usage = new JsonObject().put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+                .put("total_tokens", promptTokens + completionTokens);
+        JsonObject extra = new JsonObject().put("steps", result.steps()).put("sampler", result.sampler())
+                .put("seed", result.seed()).put("elapsed_ms", result.elapsedNanos() / 1e6);
+        if (spec.stream()) {
+            ex.sse(chunk(id, object, createdAt, choices).put("dream4j", extra).encode());
+            if (spec.includeUsage()) {
+                ex.sse(chunk(id, object, createdAt, new JsonArray()).put("usage", usage).encode());
+            }
+            ex.sseDone();
+        } else {
+            ex.json(200, new JsonObject().put("id", id).put("object", object).put("created", createdAt)
+                    .put("model", config.modelName()).put("choices", choices).put("usage", usage).put("dream4j", extra));
+        }
+    }
+
+    private JsonObject chunk(String id, String object, long createdAt, JsonArray choices) {
+        return new JsonObject().put("id", id).put("object", object).put("created", createdAt)
+                .put("model", config.modelName()).put("choices", choices);
+    }
+
+    private static JsonObject choice(boolean chat, int index, String text, String finish) {
+        if (chat) {
+            JsonObject delta = new JsonObject();
+            if (!text.isEmpty() || finish == null) {
+                delta.put("content", text);
+            }
+            return new JsonObject().put("index", index).put("delta", delta).put("logprobs", null).put("finish_reason", finish);
+        }
+        return new JsonObject().put("text", text).put("index", index).put("logprobs", null).put("finish_reason", finish);
+    }
+
+    // ---------------------------------------------------------------- denoise stream
+
+    private void denoise(Exchange ex, GenSpec spec) {
+        Prepared prep = prepare(spec);
+        int promptLength = prep.promptLength();
+        int canvasLength = prep.resolved().canvasLength();
+        int mask = model.description().tokens().mask();
+        int eos = model.description().tokens().eos();
+        int rows = spec.request().numReturnSequences();
+        int totalSteps = prep.resolved().params().steps();
+        int[] prompt = prep.promptIds().getFirst();
+        ex.sseStart();
+        JsonArray startRows = new JsonArray();
+        for (int b = 0; b < rows; b++) {
+            List<Integer> row = new ArrayList<>(canvasLength);
+            for (int id : prompt) {
+                row.add(id);
+            }
+            while (row.size() < canvasLength) {
+                row.add(mask);
+            }
+            startRows.add(canvasRow(row, promptLength, mask, List.of()));
+        }
+        ex.sse(new JsonObject().put("object", "denoise.start").put("model", config.modelName())
+                .put("prompt_length", promptLength).put("canvas_length", canvasLength).put("total_steps", totalSteps)
+                .put("mask_id", mask).put("eos_id", eos).put("prompt_text", model.tokenizer().decode(prompt, false))
+                .put("sampler", prep.resolved().sampler()).put("rows", startRows).encode());
+        long start = System.nanoTime();
+        DenoisingListener inner = step -> {
+            ex.sse(stepEvent(step, promptLength, mask, start).encode());
+            return DenoisingListener.Decision.CONTINUE;
+        };
+        GenerationResult result = model.generate(spec.request(), guard(ex, inner, spec.stepDelayMs()));
+        metrics.generatedTokens((long) rows * (canvasLength - promptLength));
+        JsonArray choices = new JsonArray();
+        for (int b = 0; b < result.sequences().size(); b++) {
+            GenerationResult.GeneratedSequence seq = result.sequences().get(b);
+            choices.add(new JsonObject().put("index", b).put("text", seq.text())
+                    .put("finish_reason", seq.generatedIds().contains(eos) ? "stop" : "length"));
+        }
+        ex.sse(new JsonObject().put("object", "denoise.done").put("steps", result.steps()).put("sampler", result.sampler())
+                .put("seed", result.seed()).put("elapsed_ms", result.elapsedNanos() / 1e6).put("choices", choices).encode());
+        ex.sseDone();
+    }
+
+    private JsonObject stepEvent(DenoisingStep step, int promptLength, int mask, long start) {
+        JsonArray rows = new JsonArray();
+        for (int b = 0; b < step.canvas().size(); b++) {
+            rows.add(canvasRow(step.canvas().get(b), promptLength, mask,
+                    b < step.committed().size() ? step.committed().get(b) : List.of()));
+        }
+        return new JsonObject().put("object", "denoise.step").put("step", step.step()).put("total_steps", step.totalSteps())
+                .put("masks_left", step.masksLeft()).put("elapsed_ms", (System.nanoTime() - start) / 1e6).put("rows", rows);
+    }
+
+    /** One canvas row: every id, each generated position's text ({@code null} while masked), the text with masks shown. */
+    private JsonObject canvasRow(List<Integer> row, int promptLength, int mask, List<Integer> committed) {
+        JsonArray tokens = new JsonArray();
+        int[] generated = new int[Math.max(0, row.size() - promptLength)];
+        for (int i = promptLength; i < row.size(); i++) {
+            int id = row.get(i);
+            generated[i - promptLength] = id;
+            tokens.add(id == mask ? null : piece(id));
+        }
+        return new JsonObject().put("ids", new JsonArray(new ArrayList<>(row))).put("tokens", tokens)
+                .put("text", model.tokenizer().decode(generated, false))
+                .put("committed", new JsonArray(new ArrayList<>(committed)));
+    }
+
+    private String piece(int id) {
+        return pieces.computeIfAbsent(id, k -> model.tokenizer().decode(new int[]{k}, false));
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    }
+}

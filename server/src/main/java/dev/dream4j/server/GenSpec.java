@@ -1,0 +1,247 @@
+package dev.dream4j.server;
+
+import dev.dream4j.api.ChatMessage;
+import dev.dream4j.api.GenerationRequest;
+import dev.dream4j.api.InfillRequest;
+import dev.dream4j.api.InvalidRequestException;
+import dev.dream4j.api.Prompt;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * A generation request read from an OpenAI-style body, plus the server-side options around it.
+ *
+ * @param request      what the model runs
+ * @param stream       answer with SSE chunks
+ * @param includeUsage {@code stream_options.include_usage}: a last chunk with token counts
+ * @param stop         stop strings; the text is cut before the first one
+ * @param stepDelayMs  a pause after each step (visualisers only; {@code /v1/denoise})
+ */
+record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, List<String> stop, int stepDelayMs) {
+
+    enum Kind { COMPLETION, CHAT, DENOISE }
+
+    private static final Set<String> ROLES = Set.of("system", "user", "assistant");
+    static final int MAX_STEP_DELAY_MS = 2000;
+
+    static GenSpec read(Body body, Kind kind, ServerConfig config) {
+        body.string("model");
+        GenerationRequest.Builder b = GenerationRequest.builder();
+        boolean chat = kind == Kind.CHAT || (kind == Kind.DENOISE && body.has("messages") && !body.has("prompt"));
+        if (chat) {
+            b.prompt(Prompt.chat(messages(body)));
+        } else {
+            b.prompts(prompts(body));
+        }
+        OptionalInt maxTokens = body.integer("max_tokens", 1, Integer.MAX_VALUE);
+        if (kind == Kind.CHAT && maxTokens.isEmpty()) {
+            maxTokens = body.integer("max_completion_tokens", 1, Integer.MAX_VALUE);
+        }
+        maxTokens.ifPresent(b::maxNewTokens);
+        body.integer("steps", 1, config.maxSteps()).ifPresent(b::steps);
+        body.string("sampler").ifPresent(s -> {
+            if (s.isBlank()) {
+                throw ApiException.invalid("sampler", "sampler must not be blank");
+            }
+            b.sampler(s);
+        });
+        body.number("temperature", 0, Double.MAX_VALUE).ifPresent(b::temperature);
+        OptionalDouble topP = body.number("top_p", 0, 1);
+        if (topP.isPresent() && topP.getAsDouble() <= 0) {
+            throw ApiException.invalid("top_p", "top_p must be in (0, 1], got " + topP.getAsDouble());
+        }
+        topP.ifPresent(b::topP);
+        body.integer("top_k", 1, Integer.MAX_VALUE).ifPresent(b::topK);
+        body.number("alg_temp", 0, Double.MAX_VALUE).ifPresent(b::algTemp);
+        body.number("pad_penalty", 0, Double.MAX_VALUE).ifPresent(b::padPenalty);
+        OptionalDouble eps = body.number("eps", 0, 1);
+        if (eps.isPresent() && !(eps.getAsDouble() > 0 && eps.getAsDouble() < 1)) {
+            throw ApiException.invalid("eps", "eps must be in (0, 1), got " + eps.getAsDouble());
+        }
+        eps.ifPresent(b::eps);
+        body.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE).ifPresent(b::seed);
+        b.numReturnSequences(body.integer("n", 1, config.maxN()).orElse(1));
+        boolean stream = kind == Kind.DENOISE || body.bool("stream", false);
+        boolean includeUsage = false;
+        Object so = body.raw("stream_options");
+        if (so != null) {
+            if (!(so instanceof JsonObject o)) {
+                throw Body.wrongType("stream_options", "an object", so);
+            }
+            includeUsage = Body.of(o).bool("include_usage", false);
+        }
+        List<String> stop = stop(body);
+        int delay = kind == Kind.DENOISE ? body.integer("step_delay_ms", 0, MAX_STEP_DELAY_MS).orElse(0) : 0;
+        GenerationRequest request;
+        try {
+            request = b.build();
+        } catch (InvalidRequestException e) {
+            throw Errors.invalid(e, chat ? "messages" : "prompt");
+        }
+        if (kind == Kind.DENOISE && request.prompts().size() > 1) {
+            throw ApiException.invalid("prompt", "/v1/denoise takes one prompt");
+        }
+        return new GenSpec(request, stream, includeUsage, stop, delay);
+    }
+
+    private static List<Prompt> prompts(Body body) {
+        Object p = body.raw("prompt");
+        if (p == null) {
+            throw ApiException.invalid("prompt", "prompt is required");
+        }
+        if (p instanceof String s) {
+            return List.of(Prompt.text(s));
+        }
+        if (!(p instanceof JsonArray a)) {
+            throw Body.wrongType("prompt", "a string, an array of strings or an array of token ids", p);
+        }
+        if (a.isEmpty()) {
+            throw ApiException.invalid("prompt", "prompt must not be an empty array");
+        }
+        if (a.getValue(0) instanceof Number) {
+            return List.of(Prompt.tokens(ids(a)));
+        }
+        List<Prompt> out = new ArrayList<>();
+        for (Object e : a) {
+            switch (e) {
+                case String s -> out.add(Prompt.text(s));
+                case JsonArray ids -> out.add(Prompt.tokens(ids(ids)));
+                case null, default -> throw Body.wrongType("prompt", "an array of strings or of token id arrays", e);
+            }
+        }
+        return out;
+    }
+
+    private static List<Integer> ids(JsonArray a) {
+        List<Integer> ids = new ArrayList<>(a.size());
+        for (Object e : a) {
+            long v = Body.integral("prompt", e);
+            if (v < 0 || v > Integer.MAX_VALUE) {
+                throw ApiException.invalid("prompt", "token id " + v + " is out of range");
+            }
+            ids.add((int) v);
+        }
+        return ids;
+    }
+
+    static List<ChatMessage> messages(Body body) {
+        Object m = body.raw("messages");
+        if (m == null) {
+            throw ApiException.invalid("messages", "messages is required");
+        }
+        if (!(m instanceof JsonArray a)) {
+            throw Body.wrongType("messages", "an array of messages", m);
+        }
+        if (a.isEmpty()) {
+            throw ApiException.invalid("messages", "messages must not be empty");
+        }
+        List<ChatMessage> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            if (!(a.getValue(i) instanceof JsonObject o)) {
+                throw Body.wrongType("messages", "an array of objects", a.getValue(i));
+            }
+            Object role = o.getValue("role");
+            if (!(role instanceof String r) || !ROLES.contains(r)) {
+                throw ApiException.invalid("messages", "messages[" + i + "].role must be one of " + ROLES.stream().sorted().toList()
+                        + ", got " + (role instanceof String ? "'" + role + "'" : Body.typeName(role)));
+            }
+            out.add(new ChatMessage(r, content(o.getValue("content"), i)));
+        }
+        return out;
+    }
+
+    private static String content(Object c, int i) {
+        if (c instanceof String s) {
+            return s;
+        }
+        if (c instanceof JsonArray parts) {
+            StringBuilder sb = new StringBuilder();
+            for (Object p : parts) {
+                if (p instanceof JsonObject o && "text".equals(o.getValue("type")) && o.getValue("text") instanceof String t) {
+                    sb.append(t);
+                } else {
+                    throw ApiException.invalid("messages", "messages[" + i + "].content parts must be {\"type\":\"text\",\"text\":...}");
+                }
+            }
+            return sb.toString();
+        }
+        throw ApiException.invalid("messages", "messages[" + i + "].content must be a string, got " + Body.typeName(c));
+    }
+
+    private static List<String> stop(Body body) {
+        Object s = body.raw("stop");
+        if (s == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        if (s instanceof String str) {
+            out.add(str);
+        } else if (s instanceof JsonArray a) {
+            for (Object e : a) {
+                if (!(e instanceof String str)) {
+                    throw Body.wrongType("stop", "a string or an array of strings", e);
+                }
+                out.add(str);
+            }
+        } else {
+            throw Body.wrongType("stop", "a string or an array of strings", s);
+        }
+        if (out.size() > 4 || out.stream().anyMatch(String::isEmpty)) {
+            throw ApiException.invalid("stop", "stop takes up to 4 non-empty strings");
+        }
+        return List.copyOf(out);
+    }
+
+    /** An infill request from {@code /v1/infill}'s body. */
+    static InfillRequest infill(Body body) {
+        body.string("model");
+        Object prefix = body.raw("prefix");
+        Object suffix = body.raw("suffix");
+        if (prefix != null && !(prefix instanceof String)) {
+            throw Body.wrongType("prefix", "a string", prefix);
+        }
+        if (suffix != null && !(suffix instanceof String)) {
+            throw Body.wrongType("suffix", "a string", suffix);
+        }
+        if (prefix == null && suffix == null) {
+            throw ApiException.invalid("prefix", "prefix or suffix is required");
+        }
+        int initial = body.integer("initial_masks", 1, Integer.MAX_VALUE).orElse(8);
+        int max = body.integer("max_tokens", 1, Integer.MAX_VALUE).orElse(Math.max(initial, 64));
+        Optional<String> sampler = body.string("sampler");
+        OptionalDouble topP = body.number("top_p", 0, 1);
+        if (topP.isPresent() && topP.getAsDouble() <= 0) {
+            throw ApiException.invalid("top_p", "top_p must be in (0, 1], got " + topP.getAsDouble());
+        }
+        try {
+            return new InfillRequest(Prompt.text(prefix == null ? "" : (String) prefix),
+                    Prompt.text(suffix == null ? "" : (String) suffix), initial, max, body.string("strategy"), sampler,
+                    body.number("temperature", 0, Double.MAX_VALUE), topP, body.integer("top_k", 1, Integer.MAX_VALUE),
+                    body.number("alg_temp", 0, Double.MAX_VALUE), body.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE),
+                    body.integer("tokens_per_step", 1, Integer.MAX_VALUE), body.integer("expand_budget", 0, Integer.MAX_VALUE),
+                    body.bool("pad_delete_to_right", false));
+        } catch (InvalidRequestException e) {
+            throw Errors.invalid(e, "prefix");
+        }
+    }
+
+    /** The text cut before the first stop string; {@code -1} index when none occurs. */
+    static int stopIndex(String text, List<String> stop) {
+        int best = -1;
+        for (String s : stop) {
+            int i = text.indexOf(s);
+            if (i >= 0 && (best < 0 || i < best)) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
