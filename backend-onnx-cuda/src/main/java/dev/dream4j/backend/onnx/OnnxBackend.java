@@ -72,6 +72,7 @@ final class OnnxBackend implements Backend {
         List<OnnxTensor> tensors = new ArrayList<>();
         OrtSession.SessionOptions so = null;
         Path tmp = null;
+        long t0 = System.nanoTime();
         try {
             Map<String, OnnxTensorLike> initializers = new LinkedHashMap<>();
             for (DreamGraph.Weight w : DreamGraph.weights(model)) {
@@ -88,8 +89,10 @@ final class OnnxBackend implements Backend {
             tmp = Files.createTempDirectory("dream4j-onnx-");
             Path file = tmp.resolve("model.onnx");
             Files.write(file, proto);
+            long t1 = System.nanoTime();
             OrtSession session = env.createSession(file.toString(), so);
-            LOG.debug("ONNX Runtime session for {} layers on {} ({} bytes of graph)", model.spec().numLayers(), device, proto.length);
+            LOG.debug("ONNX Runtime session for {} layers on {}: weights and graph {} ms, session {} ms ({} bytes of graph)",
+                    model.spec().numLayers(), device, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000, proto.length);
             return new OnnxBackend(model, env, session, so, List.copyOf(tensors), graphOptions, device);
         } catch (OrtException e) {
             closeAll(tensors, so);
