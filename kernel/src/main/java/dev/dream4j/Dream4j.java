@@ -44,6 +44,7 @@ public final class Dream4j {
         private OptionalInt threads = OptionalInt.empty();
         private final Map<String, String> properties = new LinkedHashMap<>();
         private PluginRegistry registry;
+        private final java.util.List<Path> pluginDirectories = new java.util.ArrayList<>();
 
         private Builder() {
         }
@@ -81,6 +82,15 @@ public final class Dream4j {
             return this;
         }
 
+        /**
+         * Also loads the plug-ins in {@code directory}: each jar (or sub-directory of jars) in its own module layer.
+         * Broken entries are reported and skipped.
+         */
+        public Builder pluginDirectory(Path directory) {
+            pluginDirectories.add(Objects.requireNonNull(directory, "directory"));
+            return this;
+        }
+
         /** Uses an already discovered registry (for example one with plug-in directories). */
         public Builder registry(PluginRegistry registry) {
             this.registry = registry;
@@ -90,7 +100,7 @@ public final class Dream4j {
         /** Opens the checkpoint, the tokenizer and the backend. */
         public Dream4jModel build() {
             Objects.requireNonNull(model, "model directory not set");
-            PluginRegistry r = registry != null ? registry : PluginRegistry.discover();
+            PluginRegistry r = registry != null ? registry : PluginRegistry.discover(pluginDirectories);
             return Dream4jModel.open(model, r, backend, tokenizer, device, threads, properties);
         }
     }

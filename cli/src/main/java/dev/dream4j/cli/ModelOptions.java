@@ -6,6 +6,8 @@ import dev.dream4j.demo.DemoModel;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The options every command that loads a model shares. */
 final class ModelOptions {
@@ -25,12 +27,16 @@ final class ModelOptions {
     @Option(names = "--verbose", description = "Log at debug level on stderr.")
     boolean verbose;
 
+    @Option(names = "--plugins", paramLabel = "DIR", description = "A directory of plug-in jars (each loaded in its own module layer); repeatable.")
+    List<Path> pluginDirectories = new ArrayList<>();
+
     Path directory() {
         return DemoModel.NAME.equals(model) ? DemoModel.directory() : Path.of(model);
     }
 
     Dream4jModel open() {
         Dream4j.Builder b = Dream4j.builder().model(directory()).backend(backend).device(device);
+        pluginDirectories.forEach(b::pluginDirectory);
         if (threads != null) {
             b.threads(threads);
         }

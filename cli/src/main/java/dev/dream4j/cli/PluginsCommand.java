@@ -21,9 +21,12 @@ final class PluginsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON array.")
     boolean json;
 
+    @Option(names = "--plugins", paramLabel = "DIR", description = "Also list the plug-ins of this directory; repeatable.")
+    java.util.List<java.nio.file.Path> pluginDirectories = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
-        PluginRegistry registry = PluginRegistry.discover();
+        PluginRegistry registry = PluginRegistry.discover(pluginDirectories);
         List<PluginDescriptor> all = registry.descriptors();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -46,9 +49,9 @@ final class PluginsCommand implements Callable<Integer> {
                 out.printf("%-17s %-20s %8d  %-9s %-30s %-15s %s%n", d.kind().label(), d.name(), d.priority(),
                         d.available() ? "yes" : "no", d.module(), d.version().isEmpty() ? "-" : d.version(), d.origin());
             }
-            for (String p : registry.problems()) {
-                spec.commandLine().getErr().println("warning: " + p);
-            }
+        }
+        for (String p : registry.problems()) {
+            spec.commandLine().getErr().println("warning: " + p);
         }
         out.flush();
         return 0;

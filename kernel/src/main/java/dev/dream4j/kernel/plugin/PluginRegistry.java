@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.nio.file.Path;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
@@ -43,19 +44,33 @@ public final class PluginRegistry {
 
     /** Discovers the providers visible to this module (module path) or to the context class loader (class path). */
     public static PluginRegistry discover() {
-        return discover(List.of(new Source(null, "built-in")));
+        return discover(List.of(BUILT_IN), List.of());
     }
 
     /**
-     * A place to look for providers: a module layer (plug-in directory), or {@code null} for the boot layer / class
-     * path.
+     * Built-in providers, then those of each plug-in directory (every jar or sub-directory in its own layer). A
+     * built-in wins a name clash; between directories the first in order wins, with a warning naming both.
      */
-    public record Source(ModuleLayer layer, String origin) {
+    public static PluginRegistry discover(List<Path> pluginDirectories) {
+        PluginDirectories.Loaded loaded = PluginDirectories.load(pluginDirectories);
+        List<Source> sources = new ArrayList<>();
+        sources.add(BUILT_IN);
+        sources.addAll(loaded.sources());
+        return discover(sources, loaded.problems());
     }
 
-    public static PluginRegistry discover(List<Source> sources) {
+    /**
+     * A place to look for providers: a module layer or a class loader of a plug-in directory entry, or neither for
+     * the application's own module path / class path.
+     */
+    public record Source(ModuleLayer layer, ClassLoader loader, String origin) {
+    }
+
+    private static final Source BUILT_IN = new Source(null, null, "built-in");
+
+    static PluginRegistry discover(List<Source> sources, List<String> earlierProblems) {
         Map<PluginKind, List<Entry<?>>> all = new EnumMap<>(PluginKind.class);
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(earlierProblems);
         for (PluginKind kind : PluginKind.values()) {
             Map<String, Entry<?>> byName = new LinkedHashMap<>();
             for (Source source : sources) {
@@ -70,9 +85,8 @@ public final class PluginRegistry {
     }
 
     private static void load(PluginKind kind, Source source, Map<String, Entry<?>> byName, List<String> problems) {
-        ServiceLoader<?> loader = source.layer() == null
-                ? ServiceLoader.load(kind.service(), loaderFor(kind))
-                : ServiceLoader.load(source.layer(), kind.service());
+        ServiceLoader<?> loader = source.layer() != null ? ServiceLoader.load(source.layer(), kind.service())
+                : ServiceLoader.load(kind.service(), source.loader() != null ? source.loader() : loaderFor(kind));
         var iterator = loader.stream().iterator();
         while (true) {
             ServiceLoader.Provider<?> p;
@@ -88,7 +102,10 @@ public final class PluginRegistry {
                 continue;
             }
             if (source.layer() != null && p.type().getModule().getLayer() != source.layer()) {
-                continue; // already found in a parent layer
+                continue; // a provider of a parent layer: already found as a built-in
+            }
+            if (source.loader() != null && p.type().getClassLoader() != source.loader()) {
+                continue; // a provider of the parent class loader: already found as a built-in
             }
             Object provider;
             try {

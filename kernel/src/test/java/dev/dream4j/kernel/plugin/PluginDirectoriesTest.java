@@ -1,0 +1,118 @@
+package dev.dream4j.kernel.plugin;
+
+import dev.dream4j.api.PluginNotFoundException;
+import dev.dream4j.spi.sampling.SamplerProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Plug-in jars compiled and packed by the test, then loaded from a directory as an operator would drop them in. */
+class PluginDirectoriesTest {
+
+    @TempDir
+    Path tmp;
+
+    /** Compiles one sampler provider called {@code name} declaring {@code spiVersion} into {@code jar}. */
+    private Path pluginJar(Path jar, String name, int spiVersion, boolean withClass) throws IOException {
+        String pkg = "thirdparty" + Math.abs(name.hashCode());
+        String source = """
+                package %s;
+                public final class Provider implements dev.dream4j.spi.sampling.SamplerProvider {
+                    public String name() { return "%s"; }
+                    public int spiVersion() { return %d; }
+                    public dev.dream4j.spi.sampling.Sampler create(dev.dream4j.spi.sampling.SamplingParams p) {
+                        return (ctx, logits, random) -> dev.dream4j.spi.sampling.StepDecision.none();
+                    }
+                }
+                """.formatted(pkg, name, spiVersion);
+        Path src = tmp.resolve("src-" + name).resolve(pkg).resolve("Provider.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, source);
+        Path classes = tmp.resolve("classes-" + name);
+        Files.createDirectories(classes);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"), src.toString());
+        assertEquals(0, rc, "test plug-in compiles");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("META-INF/services/" + SamplerProvider.class.getName()));
+            out.write((pkg + ".Provider\n").getBytes(StandardCharsets.UTF_8));
+            if (withClass) {
+                try (Stream<Path> files = Files.list(classes.resolve(pkg))) {
+                    for (Path p : files.toList()) {
+                        out.putNextEntry(new JarEntry(pkg + "/" + p.getFileName()));
+                        out.write(Files.readAllBytes(p));
+                    }
+                }
+            }
+        }
+        return jar;
+    }
+
+    @Test
+    void aDroppedInSamplerIsFoundAndSelectable() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("plugins"));
+        pluginJar(dir.resolve("good.jar"), "left-to-right", 1, true);
+        PluginRegistry registry = PluginRegistry.discover(List.of(dir));
+        SamplerProvider p = registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of("left-to-right"));
+        assertEquals("left-to-right", p.name());
+        PluginDescriptor d = registry.descriptors().stream().filter(x -> x.name().equals("left-to-right")).findFirst().orElseThrow();
+        assertEquals(dir.resolve("good.jar").toString(), d.origin());
+    }
+
+    @Test
+    void aBrokenJarIsReportedAndTheGoodOneStillWorks() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("plugins"));
+        pluginJar(dir.resolve("a-broken.jar"), "broken", 1, false);
+        pluginJar(dir.resolve("b-good.jar"), "left-to-right", 1, true);
+        PluginRegistry registry = PluginRegistry.discover(List.of(dir));
+        assertEquals("left-to-right", registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of("left-to-right")).name());
+        assertTrue(registry.problems().stream().anyMatch(p -> p.contains("a-broken.jar")), registry.problems().toString());
+        assertThrows(PluginNotFoundException.class, () -> registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of("broken")));
+    }
+
+    @Test
+    void aPluginForAnotherSpiVersionIsRefused() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("plugins"));
+        pluginJar(dir.resolve("old.jar"), "from-the-future", 99, true);
+        PluginRegistry registry = PluginRegistry.discover(List.of(dir));
+        assertTrue(registry.problems().stream().anyMatch(p -> p.contains("SPI version 99")), registry.problems().toString());
+        var e = assertThrows(PluginNotFoundException.class,
+                () -> registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of("from-the-future")));
+        assertTrue(e.getMessage().contains("unknown sampler 'from-the-future'"), e.getMessage());
+    }
+
+    @Test
+    void duplicateNamesKeepTheFirstInADeterministicOrder() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("plugins"));
+        pluginJar(dir.resolve("b.jar"), "twin", 1, true);
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        // Same name, different class, in a later jar name of the same directory.
+        Path c = pluginJar(other.resolve("c.jar"), "twin", 1, true);
+        Files.move(c, dir.resolve("c.jar"));
+        PluginRegistry registry = PluginRegistry.discover(List.of(dir));
+        PluginDescriptor d = registry.descriptors().stream().filter(x -> x.name().equals("twin")).findFirst().orElseThrow();
+        assertEquals(dir.resolve("b.jar").toString(), d.origin());
+        assertEquals(1, registry.descriptors().stream().filter(x -> x.name().equals("twin")).count());
+    }
+
+    @Test
+    void aMissingDirectoryIsAProblemNotACrash() {
+        PluginRegistry registry = PluginRegistry.discover(List.of(tmp.resolve("nope")));
+        assertTrue(registry.problems().getFirst().contains("does not exist"));
+    }
+}
