@@ -68,16 +68,19 @@ final class OnnxBackend implements Backend {
 
     static OnnxBackend open(ModelDescription model, Checkpoint checkpoint, BackendOptions options) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        DreamGraph.Options graphOptions = DreamGraph.Options.defaults(model);
+        DreamGraph.Options graphOptions = graphOptions(model, options);
         List<OnnxTensor> tensors = new ArrayList<>();
         OrtSession.SessionOptions so = null;
         Path tmp = null;
         long t0 = System.nanoTime();
         try {
             Map<String, OnnxTensorLike> initializers = new LinkedHashMap<>();
-            for (DreamGraph.Weight w : DreamGraph.weights(model)) {
-                ByteBuffer data = Fp32Weights.directFp32(checkpoint, w);
-                OnnxTensor t = OnnxTensor.createTensor(env, data.asFloatBuffer(), w.shape());
+            WeightData data = new WeightData(checkpoint);
+            for (DreamGraph.Weight w : DreamGraph.weights(model, graphOptions)) {
+                ByteBuffer bytes = data.direct(w);
+                OnnxTensor t = w.kind() == DreamGraph.Kind.INT4
+                        ? OnnxTensor.createTensor(env, bytes, w.shape(), OnnxJavaType.UINT8)
+                        : OnnxTensor.createTensor(env, bytes.asFloatBuffer(), w.shape());
                 tensors.add(t);
                 initializers.put(w.name(), t);
             }
@@ -106,6 +109,28 @@ final class OnnxBackend implements Backend {
         } finally {
             deleteQuietly(tmp);
         }
+    }
+
+    /** {@code BackendOptions.properties()} key: {@code fp32} (default) or {@code int4} (MatMulNBits projections). */
+    static final String WEIGHTS = "onnx.weights";
+    /** {@code BackendOptions.properties()} key: the int4 block size, a power of two >= 16 (default 32). */
+    static final String INT4_BLOCK = "onnx.int4.block_size";
+
+    static DreamGraph.Options graphOptions(ModelDescription model, BackendOptions options) {
+        DreamGraph.Options o = DreamGraph.Options.defaults(model);
+        String weights = options.properties().getOrDefault(WEIGHTS, "fp32").trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (weights) {
+            case "fp32" -> o;
+            case "int4" -> {
+                String block = options.properties().getOrDefault(INT4_BLOCK, "32");
+                try {
+                    yield o.withInt4(Integer.parseInt(block.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new BackendException("bad " + INT4_BLOCK + " '" + block + "': a power of two >= 16 is needed", e);
+                }
+            }
+            default -> throw new BackendException("unknown " + WEIGHTS + " '" + weights + "': use fp32 or int4");
+        };
     }
 
     /** Where the session runs. */

@@ -65,17 +65,18 @@ public final class OnnxExporter {
         try {
             Files.createDirectories(outDir);
             Map<String, Long> offsets = new HashMap<>();
+            WeightData weights = new WeightData(checkpoint);
             long end = 0;
-            for (DreamGraph.Weight w : DreamGraph.weights(model)) {
-                Fp32Weights.checked(checkpoint, w);
+            for (DreamGraph.Weight w : DreamGraph.weights(model, options)) {
+                weights.checked(w);
                 offsets.put(w.name(), end);
-                end = align(end + w.fp32Bytes());
+                end = align(end + w.bytes());
             }
             Path data = outDir.resolve(DATA_FILE);
             try (FileChannel ch = FileChannel.open(data, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                for (DreamGraph.Weight w : DreamGraph.weights(model)) {
-                    Fp32Weights.write(checkpoint, w, ch, offsets.get(w.name()));
+                for (DreamGraph.Weight w : DreamGraph.weights(model, options)) {
+                    weights.write(w, ch, offsets.get(w.name()));
                 }
             }
             byte[] proto = DreamGraph.build(model, options, w -> new DreamGraph.External(DATA_FILE, offsets.get(w.name())));

@@ -69,7 +69,7 @@ class OnnxExporterTest {
         long expected = 0;
         for (var w : dev.dream4j.backend.onnx.graph.DreamGraph.weights(fixture.model())) {
             assertEquals(0, expected % 4096, "offset of " + w.name());
-            expected = OnnxExporter.align(expected + w.fp32Bytes());
+            expected = OnnxExporter.align(expected + w.bytes());
         }
         assertTrue(size <= expected && size > expected - 4096, "data file size " + size);
         assertTrue(Files.size(out.resolve("model.onnx")) < size, "weights must live outside model.onnx");

@@ -91,8 +91,9 @@ class OnnxProviderTest {
     @Test
     void weightBeyondOneDirectBufferIsATypedError() {
         // checked before any byte is read, so no checkpoint is needed
-        var huge = new DreamGraph.Weight("lm_head.weight", new long[]{152064, 3584});
-        var e = assertThrows(WeightTooLargeException.class, () -> Fp32Weights.directFp32(null, huge));
+        long[] shape = {152064, 3584};
+        var huge = new DreamGraph.Weight("lm_head.weight", "lm_head.weight", shape, DreamGraph.Kind.FP32, shape, 0);
+        var e = assertThrows(WeightTooLargeException.class, () -> new WeightData(null).direct(huge));
         assertEquals("lm_head.weight", e.tensor());
         assertEquals(152064L * 3584 * 4, e.bytes());
     }

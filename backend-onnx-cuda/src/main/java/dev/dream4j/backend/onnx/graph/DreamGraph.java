@@ -57,8 +57,27 @@ public final class DreamGraph {
         return "present." + layer + ".value";
     }
 
-    /** A weight initializer: its name (the checkpoint tensor's name) and its shape as the graph expects it. */
-    public record Weight(String name, long[] shape) {
+    /** How an initializer holds its checkpoint tensor. */
+    public enum Kind {
+        /** fp32, the checkpoint's {@code [out, in]} layout as is. */
+        FP32,
+        /** packed int4 codes of a {@code [N, K]} weight, {@code uint8 [N, blocks, blockSize / 2]}. */
+        INT4,
+        /** the fp32 scales that go with {@link #INT4}, {@code [N, blocks]}. */
+        INT4_SCALES
+    }
+
+    /**
+     * A weight initializer.
+     *
+     * @param name        the initializer's name
+     * @param source      the checkpoint tensor it is made from
+     * @param sourceShape the checkpoint tensor's expected shape
+     * @param kind        how it stores the tensor
+     * @param shape       the initializer's shape
+     * @param blockSize   int4 block size (0 for fp32)
+     */
+    public record Weight(String name, String source, long[] sourceShape, Kind kind, long[] shape, int blockSize) {
         public long elements() {
             long n = 1;
             for (long d : shape) {
@@ -67,9 +86,17 @@ public final class DreamGraph {
             return n;
         }
 
-        /** Bytes as fp32. */
-        public long fp32Bytes() {
-            return elements() * 4;
+        public ElemType elemType() {
+            return kind == Kind.INT4 ? ElemType.UINT8 : ElemType.FLOAT;
+        }
+
+        /** Bytes of the initializer. */
+        public long bytes() {
+            return elements() * elemType().byteSize();
+        }
+
+        static Weight fp32(String name, long... shape) {
+            return new Weight(name, name, shape, Kind.FP32, shape, 0);
         }
     }
 
@@ -80,53 +107,91 @@ public final class DreamGraph {
     /**
      * Graph choices.
      *
-     * @param attnMask whether the graph has the {@code attn_mask} input
-     * @param ropeRows rows of the cos/sin tables: positions must be below it
+     * @param attnMask      whether the graph has the {@code attn_mask} input
+     * @param ropeRows      rows of the cos/sin tables: positions must be below it
+     * @param int4BlockSize 0 for fp32 linear layers; else every projection and the LM head is a
+     *                      {@code com.microsoft.MatMulNBits} with int4 weights in blocks of this size
      */
-    public record Options(boolean attnMask, int ropeRows) {
+    public record Options(boolean attnMask, int ropeRows, int int4BlockSize) {
         public Options {
             if (ropeRows < 1) {
                 throw new IllegalArgumentException("ropeRows must be >= 1, got " + ropeRows);
             }
+            if (int4BlockSize != 0) {
+                Int4Quantizer.checkBlockSize(int4BlockSize);
+            }
         }
 
-        /** Mask on, tables covering {@code min(max_position_embeddings, max(context, 8192))} positions. */
+        /** Mask on, fp32, tables covering {@code min(max_position_embeddings, max(context, 8192))} positions. */
         public static Options defaults(ModelDescription model) {
             int rows = Math.min(model.spec().maxPositionEmbeddings(), Math.max(model.contextLength(), 8192));
-            return new Options(true, rows);
+            return new Options(true, rows, 0);
+        }
+
+        public Options withInt4(int blockSize) {
+            return new Options(attnMask, ropeRows, blockSize);
+        }
+
+        public boolean int4() {
+            return int4BlockSize != 0;
         }
     }
 
-    /** Every weight the graph reads, in graph order, each once (a tied LM head is the embedding). */
-    public static List<Weight> weights(ModelDescription model) {
+    /** Every initializer the graph reads, in graph order, each once (a tied fp32 LM head is the embedding). */
+    public static List<Weight> weights(ModelDescription model, Options options) {
         ModelSpec s = model.spec();
         WeightNames n = model.weights();
+        int bs = options.int4BlockSize();
         Map<String, Weight> out = new LinkedHashMap<>();
         long h = s.hiddenSize();
-        put(out, n.embedTokens(), s.vocabSize(), h);
+        dense(out, n.embedTokens(), s.vocabSize(), h);
         for (int l = 0; l < s.numLayers(); l++) {
-            put(out, n.layer(l, WeightNames.INPUT_NORM), h);
-            put(out, n.layer(l, WeightNames.Q_WEIGHT), s.qDim(), h);
-            put(out, n.layer(l, WeightNames.K_WEIGHT), s.kvDim(), h);
-            put(out, n.layer(l, WeightNames.V_WEIGHT), s.kvDim(), h);
+            dense(out, n.layer(l, WeightNames.INPUT_NORM), h);
+            linear(out, n.layer(l, WeightNames.Q_WEIGHT), bs, s.qDim(), h);
+            linear(out, n.layer(l, WeightNames.K_WEIGHT), bs, s.kvDim(), h);
+            linear(out, n.layer(l, WeightNames.V_WEIGHT), bs, s.kvDim(), h);
             if (s.attentionBias()) {
-                put(out, n.layer(l, WeightNames.Q_BIAS), s.qDim());
-                put(out, n.layer(l, WeightNames.K_BIAS), s.kvDim());
-                put(out, n.layer(l, WeightNames.V_BIAS), s.kvDim());
+                dense(out, n.layer(l, WeightNames.Q_BIAS), s.qDim());
+                dense(out, n.layer(l, WeightNames.K_BIAS), s.kvDim());
+                dense(out, n.layer(l, WeightNames.V_BIAS), s.kvDim());
             }
-            put(out, n.layer(l, WeightNames.O_WEIGHT), h, s.qDim());
-            put(out, n.layer(l, WeightNames.POST_ATTENTION_NORM), h);
-            put(out, n.layer(l, WeightNames.GATE_WEIGHT), s.intermediateSize(), h);
-            put(out, n.layer(l, WeightNames.UP_WEIGHT), s.intermediateSize(), h);
-            put(out, n.layer(l, WeightNames.DOWN_WEIGHT), h, s.intermediateSize());
+            linear(out, n.layer(l, WeightNames.O_WEIGHT), bs, h, s.qDim());
+            dense(out, n.layer(l, WeightNames.POST_ATTENTION_NORM), h);
+            linear(out, n.layer(l, WeightNames.GATE_WEIGHT), bs, s.intermediateSize(), h);
+            linear(out, n.layer(l, WeightNames.UP_WEIGHT), bs, s.intermediateSize(), h);
+            linear(out, n.layer(l, WeightNames.DOWN_WEIGHT), bs, h, s.intermediateSize());
         }
-        put(out, n.finalNorm(), h);
-        put(out, n.lmHead(), s.vocabSize(), h);
+        dense(out, n.finalNorm(), h);
+        linear(out, n.lmHead(), bs, s.vocabSize(), h);
         return List.copyOf(out.values());
     }
 
-    private static void put(Map<String, Weight> out, String name, long... shape) {
-        out.putIfAbsent(name, new Weight(name, shape));
+    /** The fp32 weights of the default graph. */
+    public static List<Weight> weights(ModelDescription model) {
+        return weights(model, Options.defaults(model));
+    }
+
+    private static void dense(Map<String, Weight> out, String name, long... shape) {
+        out.putIfAbsent(name, Weight.fp32(name, shape));
+    }
+
+    private static void linear(Map<String, Weight> out, String name, int blockSize, long n, long k) {
+        if (blockSize == 0) {
+            dense(out, name, n, k);
+            return;
+        }
+        long blocks = Int4Quantizer.blocks(k, blockSize);
+        long[] src = {n, k};
+        out.putIfAbsent(int4Name(name), new Weight(int4Name(name), name, src, Kind.INT4, new long[]{n, blocks, blockSize / 2}, blockSize));
+        out.putIfAbsent(scalesName(name), new Weight(scalesName(name), name, src, Kind.INT4_SCALES, new long[]{n, blocks}, blockSize));
+    }
+
+    public static String int4Name(String weight) {
+        return weight + ".int4";
+    }
+
+    public static String scalesName(String weight) {
+        return weight + ".scales";
     }
 
     /** fp32 cos and sin tables {@code [rows, head_dim / 2]}, computed as Hugging Face does (fp32 inv_freq). */
@@ -171,10 +236,12 @@ public final class DreamGraph {
             g.output(presentValue(l), ElemType.FLOAT, "batch", (long) s.numKvHeads(), "total", (long) s.headDim());
         }
 
-        for (Weight w : weights(model)) {
+        for (Weight w : weights(model, options)) {
             External e = placement.apply(w);
-            g.externalInitializer(w.name(), ElemType.FLOAT, w.shape(), e.location(), e.offset(), w.fp32Bytes());
+            g.externalInitializer(w.name(), w.elemType(), w.shape(), e.location(), e.offset(), w.bytes());
         }
+        int bs = options.int4BlockSize();
+        long hid = s.hiddenSize();
         float[][] rope = ropeTables(s, options.ropeRows());
         long[] ropeDims = {options.ropeRows(), s.headDim() / 2};
         g.initializer("rope.cos", ElemType.FLOAT, ropeDims, floats(rope[0]));
@@ -205,9 +272,9 @@ public final class DreamGraph {
         float eps = (float) s.rmsNormEps();
         for (int l = 0; l < s.numLayers(); l++) {
             String h = rmsNorm(g, x, wn.layer(l, WeightNames.INPUT_NORM), eps);
-            String q = linear(g, h, wn.layer(l, WeightNames.Q_WEIGHT), s.attentionBias() ? wn.layer(l, WeightNames.Q_BIAS) : null);
-            String k = linear(g, h, wn.layer(l, WeightNames.K_WEIGHT), s.attentionBias() ? wn.layer(l, WeightNames.K_BIAS) : null);
-            String v = linear(g, h, wn.layer(l, WeightNames.V_WEIGHT), s.attentionBias() ? wn.layer(l, WeightNames.V_BIAS) : null);
+            String q = linear(g, bs, s.qDim(), hid, h, wn.layer(l, WeightNames.Q_WEIGHT), s.attentionBias() ? wn.layer(l, WeightNames.Q_BIAS) : null);
+            String k = linear(g, bs, s.kvDim(), hid, h, wn.layer(l, WeightNames.K_WEIGHT), s.attentionBias() ? wn.layer(l, WeightNames.K_BIAS) : null);
+            String v = linear(g, bs, s.kvDim(), hid, h, wn.layer(l, WeightNames.V_WEIGHT), s.attentionBias() ? wn.layer(l, WeightNames.V_BIAS) : null);
             q = g.op("Reshape", List.of(q, shape3));
             k = g.op("Reshape", List.of(k, shape3));
             v = g.op("Reshape", List.of(v, shape3));
@@ -225,19 +292,22 @@ public final class DreamGraph {
                 att = g.op("Where", List.of(queryVisible, att, zero));
             }
             String a = g.op("Reshape", List.of(att, qFlat));
-            x = g.op("Add", List.of(x, linear(g, a, wn.layer(l, WeightNames.O_WEIGHT), null)));
+            x = g.op("Add", List.of(x, linear(g, bs, hid, s.qDim(), a, wn.layer(l, WeightNames.O_WEIGHT), null)));
             h = rmsNorm(g, x, wn.layer(l, WeightNames.POST_ATTENTION_NORM), eps);
-            String gate = linear(g, h, wn.layer(l, WeightNames.GATE_WEIGHT), null);
-            String up = linear(g, h, wn.layer(l, WeightNames.UP_WEIGHT), null);
+            String gate = linear(g, bs, s.intermediateSize(), hid, h, wn.layer(l, WeightNames.GATE_WEIGHT), null);
+            String up = linear(g, bs, s.intermediateSize(), hid, h, wn.layer(l, WeightNames.UP_WEIGHT), null);
             String silu = g.op("Mul", List.of(gate, g.op("Sigmoid", List.of(gate))));
-            String mlp = linear(g, g.op("Mul", List.of(silu, up)), wn.layer(l, WeightNames.DOWN_WEIGHT), null);
+            String mlp = linear(g, bs, hid, s.intermediateSize(), g.op("Mul", List.of(silu, up)), wn.layer(l, WeightNames.DOWN_WEIGHT), null);
             x = g.op("Add", List.of(x, mlp));
         }
         // RMSNorm is per row, so selecting the rows first is exact and spares the norm and LM head the other rows
         String picked = g.op("Gather", List.of(x, LOGITS_INDEX), Attr.of("axis", 0L));
         String hFinal = rmsNorm(g, picked, wn.finalNorm(), eps);
-        g.node("Gemm", List.of(hFinal, wn.lmHead()), List.of(LOGITS), Attr.of("transB", 1L));
-        return g.model("dream", IR_VERSION, "dream4j", "", OPSET);
+        String logits = linear(g, bs, s.vocabSize(), hid, hFinal, wn.lmHead(), null);
+        g.node("Identity", List.of(logits), List.of(LOGITS));
+        return options.int4()
+                ? g.model("dream", IR_VERSION, "dream4j", "", OPSET, "com.microsoft", 1)
+                : g.model("dream", IR_VERSION, "dream4j", "", OPSET);
     }
 
     private static String rmsNorm(OnnxGraphWriter g, String x, String weight, float eps) {
@@ -245,12 +315,19 @@ public final class DreamGraph {
                 Attr.of("axis", -1L), Attr.of("epsilon", eps), Attr.of("stash_type", 1L));
     }
 
-    private static String linear(OnnxGraphWriter g, String x, String weight, String bias) {
-        List<String> in = new ArrayList<>(List.of(x, weight));
-        if (bias != null) {
-            in.add(bias);
+    /** {@code x [T, k] -> [T, n]}: Gemm over the fp32 {@code [n, k]} weight, or MatMulNBits over its int4 form. */
+    private static String linear(OnnxGraphWriter g, int blockSize, long n, long k, String x, String weight, String bias) {
+        if (blockSize == 0) {
+            List<String> in = new ArrayList<>(List.of(x, weight));
+            if (bias != null) {
+                in.add(bias);
+            }
+            return g.op("Gemm", in, Attr.of("transB", 1L));
         }
-        return g.op("Gemm", in, Attr.of("transB", 1L));
+        String y = g.node("com.microsoft", "MatMulNBits", List.of(x, int4Name(weight), scalesName(weight)),
+                List.of(g.temp("matmulnbits")), Attr.of("K", k), Attr.of("N", n), Attr.of("bits", 4L),
+                Attr.of("block_size", (long) blockSize));
+        return bias == null ? y : g.op("Add", List.of(y, bias));
     }
 
     private static byte[] floats(float[] v) {
