@@ -20,6 +20,17 @@ public interface Backend extends AutoCloseable {
      */
     Logits forward(ForwardBatch batch);
 
+    /**
+     * Opens an approximate key/value cache for one generation over canvases of {@code batch × length} slots.
+     * Backends whose {@link BackendCapabilities#kvCache()} is false keep this default.
+     *
+     * @throws dev.dream4j.api.UnsupportedFeatureException when the backend has no cache
+     */
+    default KvCache openCache(int batch, int length) {
+        throw new dev.dream4j.api.UnsupportedFeatureException("kv-cache",
+                "this backend declares no key/value cache (BackendCapabilities.kvCache is false)");
+    }
+
     /** Releases native memory and threads; no {@code forward} may be running. */
     @Override
     void close();
