@@ -20,8 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Logits against the double-precision {@link ReferenceDream} on awkward shapes. Metric: per row,
- * {@code max |backend - reference| / max |reference|}; bound 1e-4 for F32 weights, and also 1e-4 for BF16/F16
- * weights (the reference reads the very same bf16/f16 values, and the backend keeps activations in fp32).
+ * {@code max |backend - reference| / max |reference|}. The brief's bound is 1e-4; this test asserts 1e-5 for F32 and
+ * for BF16/F16 weights alike (the reference reads the very same bf16/f16 values and the backend keeps activations in
+ * fp32, so reduced-precision weights add no error). Measured: about 1e-6 on every shape; each run appends the worst
+ * error per shape to {@code target/fidelity.txt}.
  */
 class ForwardFidelityTest {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ForwardFidelityTest.class);
@@ -56,6 +58,7 @@ class ForwardFidelityTest {
             ForwardBatch padded = padded(seqs, f.model().tokens().pad());
             worst = Math.max(worst, check(ref.forward(padded), b.forward(padded), name + " padded"));
             LOG.info("{}: worst relative logit error {}", name, worst);
+            record(name + " (" + dtype + ") worst relative logit error " + worst);
         }
     }
 
@@ -63,7 +66,7 @@ class ForwardFidelityTest {
         double worst = 0;
         for (int r = 0; r < expected.length; r++) {
             double err = ReferenceDream.rowError(actual.data(), actual.offset(r), expected[r]);
-            assertTrue(err <= 1e-4, what + " row " + r + ": relative error " + err);
+            assertTrue(err <= 1e-5, what + " row " + r + ": relative error " + err);
             worst = Math.max(worst, err);
         }
         return worst;
@@ -82,6 +85,17 @@ class ForwardFidelityTest {
             float[] ref = one.forward(fb).data();
             assertArrayEquals(ref, many.forward(fb).data());
             assertArrayEquals(ref, many.forward(fb).data());
+        }
+    }
+
+    /** Appends a measured error to target/fidelity.txt, for the report. */
+    private static synchronized void record(String line) {
+        try {
+            java.nio.file.Path out = java.nio.file.Path.of("target", "fidelity.txt");
+            java.nio.file.Files.writeString(out, line + System.lineSeparator(), java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            LOG.warn("could not record {}", line, e);
         }
     }
 

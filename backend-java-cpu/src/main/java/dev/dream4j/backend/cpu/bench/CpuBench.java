@@ -33,7 +33,8 @@ import java.util.SplittableRandom;
  * forward over a checkpoint directory. Prints to stdout (this is a command-line tool, not library code).
  *
  * <p>Arguments: {@code [--threads N] [--reps R] [--m 256,512] [--no-numpy] [--no-gemm]
- * [--checkpoint DIR --length L [--batch B]]}.
+ * [--checkpoint DIR --length L [--batch B] [--write-7b-layers N]]}; {@code --write-7b-layers} first writes a
+ * Dream-7B-shaped random bf16 checkpoint with N layers into DIR when DIR has no {@code config.json}.
  */
 public final class CpuBench {
     private static final int[][] SHAPES = {{3584, 3584}, {512, 3584}, {18944, 3584}, {3584, 18944}};
@@ -94,6 +95,17 @@ public final class CpuBench {
                                 np == null ? "-" : String.format("%.2f", gf / np[0]), cpuGf, np == null ? "-" : String.format("%.1f", np[1]));
                     }
                 }
+            }
+        }
+        if (opt.containsKey("--write-7b-layers")) {
+            // a Dream-7B-shaped random bf16 checkpoint with fewer layers, written once into --checkpoint
+            Path dir = Path.of(opt.get("--checkpoint"));
+            if (!Files.exists(dir.resolve("config.json"))) {
+                long t0 = System.nanoTime();
+                dev.dream4j.checkpoint.SyntheticCheckpoint.builder().layers(Integer.parseInt(opt.get("--write-7b-layers")))
+                        .hidden(3584).intermediate(18944).heads(28).kvHeads(4).headDim(128).vocab(152064)
+                        .ropeTheta(1_000_000).maxPositions(131072).dtype(DType.BF16).seed(7).build().write(dir);
+                out.printf("wrote %s in %.1f s%n", dir, (System.nanoTime() - t0) / 1e9);
             }
         }
         if (opt.containsKey("--checkpoint")) {
