@@ -68,7 +68,7 @@ final class OnnxBackend implements Backend {
 
     static OnnxBackend open(ModelDescription model, Checkpoint checkpoint, BackendOptions options) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        DreamGraph.Options graphOptions = graphOptions(model, options);
+        DreamGraph.Options graphOptions = embedding(graphOptions(model, options), model, checkpoint);
         List<OnnxTensor> tensors = new ArrayList<>();
         OrtSession.SessionOptions so = null;
         Path tmp = null;
@@ -78,9 +78,12 @@ final class OnnxBackend implements Backend {
             WeightData data = new WeightData(checkpoint);
             for (DreamGraph.Weight w : DreamGraph.weights(model, graphOptions)) {
                 ByteBuffer bytes = data.direct(w);
-                OnnxTensor t = w.kind() == DreamGraph.Kind.INT4
-                        ? OnnxTensor.createTensor(env, bytes, w.shape(), OnnxJavaType.UINT8)
-                        : OnnxTensor.createTensor(env, bytes.asFloatBuffer(), w.shape());
+                OnnxTensor t = switch (w.kind()) {
+                    case INT4 -> OnnxTensor.createTensor(env, bytes, w.shape(), OnnxJavaType.UINT8);
+                    case BF16 -> OnnxTensor.createTensor(env, bytes, w.shape(), OnnxJavaType.BFLOAT16);
+                    case F16 -> OnnxTensor.createTensor(env, bytes, w.shape(), OnnxJavaType.FLOAT16);
+                    case FP32, INT4_SCALES -> OnnxTensor.createTensor(env, bytes.asFloatBuffer(), w.shape());
+                };
                 tensors.add(t);
                 initializers.put(w.name(), t);
             }
@@ -131,6 +134,24 @@ final class OnnxBackend implements Backend {
             }
             default -> throw new BackendException("unknown " + WEIGHTS + " '" + weights + "': use fp32 or int4");
         };
+    }
+
+    /**
+     * Keeps a bf16/fp16 embedding table in its own dtype when fp32 would not fit one direct buffer, or when the
+     * projections are int4 anyway (it halves the largest tensor); a tied fp32 LM head needs the fp32 table.
+     */
+    static DreamGraph.Options embedding(DreamGraph.Options o, ModelDescription model, Checkpoint checkpoint) {
+        String embed = model.weights().embedTokens();
+        boolean tied = model.weights().lmHead().equals(embed);
+        if (tied && !o.int4()) {
+            return o;
+        }
+        DType source = checkpoint.tensor(embed).dtype();
+        long fp32Bytes = (long) model.spec().vocabSize() * model.spec().hiddenSize() * 4;
+        if (source == DType.F32 || (!o.int4() && fp32Bytes <= Integer.MAX_VALUE)) {
+            return o;
+        }
+        return o.withEmbedding(source == DType.BF16 ? DreamGraph.Kind.BF16 : DreamGraph.Kind.F16);
     }
 
     /** Where the session runs. */

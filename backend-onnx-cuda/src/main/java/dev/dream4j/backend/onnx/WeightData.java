@@ -60,6 +60,16 @@ final class WeightData {
                 convert(t, MemorySegment.ofBuffer(out), 0, t.elementCount());
                 yield out;
             }
+            case BF16, F16 -> {
+                TensorView t = checked(w);
+                DType want = w.kind() == DreamGraph.Kind.BF16 ? DType.BF16 : DType.F16;
+                if (t.dtype() != want) {
+                    throw new IllegalStateException(w.name() + " is " + t.dtype() + ", the graph expects " + want);
+                }
+                ByteBuffer out = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+                MemorySegment.copy(t.data(), 0, MemorySegment.ofBuffer(out), 0, bytes);
+                yield out;
+            }
             case INT4 -> quantized(w)[0];
             case INT4_SCALES -> quantized(w)[1];
         };
@@ -89,6 +99,11 @@ final class WeightData {
 
     /** Writes the initializer's bytes at {@code position} of {@code channel} (fp32 in chunks, any size). */
     void write(DreamGraph.Weight w, FileChannel channel, long position) throws IOException {
+        if (w.kind() == DreamGraph.Kind.BF16 || w.kind() == DreamGraph.Kind.F16) {
+            TensorView t = checked(w);
+            writeFully(channel, t.data().asByteBuffer(), position);
+            return;
+        }
         if (w.kind() != DreamGraph.Kind.FP32) {
             ByteBuffer b = direct(w).duplicate().clear();
             writeFully(channel, b, position);

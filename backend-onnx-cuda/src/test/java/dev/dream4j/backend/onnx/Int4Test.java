@@ -88,14 +88,63 @@ class Int4Test {
             System.out.printf("int4 (block %d) vs reference on dequantised weights: %.3e; vs unquantised model: %.3e%n", block, err, quantErr);
             assertTrue(err <= 1e-4, "max relative error " + err);
 
-            // the same graph exported and run by a bare session gives the same logits
-            var opts = DreamGraph.Options.defaults(fx.model()).withInt4(block);
+            // the same graph (int4 projections, bf16 embedding) exported and run by a bare session gives the same logits
+            var opts = OnnxBackend.embedding(DreamGraph.Options.defaults(fx.model()).withInt4(block), fx.model(), fx.checkpoint());
+            assertEquals(DreamGraph.Kind.BF16, opts.embedding());
             Path model = OnnxExporter.export(fx.model(), fx.checkpoint(), out, opts);
-            try (OrtSession s = OrtEnvironment.getEnvironment().createSession(model.toString(), new OrtSession.SessionOptions())) {
-                assertTrue(s.getInputInfo().containsKey("input_ids"));
-                assertTrue(s.getOutputInfo().containsKey("logits"));
+            ForwardBatch single = Batches.leftPadded(vocab, 9, 6, 0);
+            float[] viaBackend = b.forward(single).data();
+            float[] viaFile = bareRun(model, fx.model().spec(), single);
+            assertEquals(viaBackend.length, viaFile.length);
+            for (int i = 0; i < viaFile.length; i++) {
+                assertEquals(viaBackend[i], viaFile[i], 1e-5f * Math.max(1f, Math.abs(viaBackend[i])));
             }
         }
+    }
+
+    /** Runs an exported model on one unpadded sequence, every row, with nothing but ONNX Runtime. */
+    static float[] bareRun(Path model, dev.dream4j.spi.model.ModelSpec spec, ForwardBatch fb) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        int len = fb.length();
+        long[] ids = new long[len];
+        long[] pos = new long[len];
+        long[] rows = new long[len];
+        for (int j = 0; j < len; j++) {
+            ids[j] = fb.token(0, j);
+            pos[j] = fb.position(0, j);
+            rows[j] = j;
+        }
+        java.nio.ByteBuffer mask = java.nio.ByteBuffer.allocateDirect(len * len);
+        for (int i = 0; i < len * len; i++) {
+            mask.put(i, (byte) 1);
+        }
+        java.util.List<ai.onnxruntime.OnnxTensor> made = new java.util.ArrayList<>();
+        try (OrtSession s = env.createSession(model.toString(), new OrtSession.SessionOptions())) {
+            Map<String, ai.onnxruntime.OnnxTensor> feed = new HashMap<>();
+            feed.put("input_ids", keep(made, ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(ids), new long[]{1, len})));
+            feed.put("position_ids", keep(made, ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(pos), new long[]{1, len})));
+            feed.put("logits_index", keep(made, ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(rows), new long[]{len})));
+            feed.put("attn_mask", keep(made, ai.onnxruntime.OnnxTensor.createTensor(env, mask, new long[]{1, 1, len, len}, ai.onnxruntime.OnnxJavaType.BOOL)));
+            ai.onnxruntime.OnnxTensor past = keep(made, ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.FloatBuffer.allocate(0),
+                    new long[]{1, spec.numKvHeads(), 0, spec.headDim()}));
+            for (int l = 0; l < spec.numLayers(); l++) {
+                feed.put("past_key_values." + l + ".key", past);
+                feed.put("past_key_values." + l + ".value", past);
+            }
+            try (OrtSession.Result r = s.run(feed, Set.of("logits"))) {
+                java.nio.FloatBuffer fbuf = ((ai.onnxruntime.OnnxTensor) r.get("logits").orElseThrow()).getFloatBuffer();
+                float[] outArr = new float[fbuf.remaining()];
+                fbuf.get(outArr);
+                return outArr;
+            }
+        } finally {
+            made.forEach(ai.onnxruntime.OnnxTensor::close);
+        }
+    }
+
+    private static ai.onnxruntime.OnnxTensor keep(java.util.List<ai.onnxruntime.OnnxTensor> list, ai.onnxruntime.OnnxTensor t) {
+        list.add(t);
+        return t;
     }
 
     /** Serves every int4-quantised weight as its dequantised fp32 values. */

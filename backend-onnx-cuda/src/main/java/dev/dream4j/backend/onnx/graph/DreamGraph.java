@@ -61,6 +61,10 @@ public final class DreamGraph {
     public enum Kind {
         /** fp32, the checkpoint's {@code [out, in]} layout as is. */
         FP32,
+        /** the checkpoint's own 16-bit bytes (bf16 or fp16), unconverted; only the embedding table. */
+        BF16,
+        /** see {@link #BF16}. */
+        F16,
         /** packed int4 codes of a {@code [N, K]} weight, {@code uint8 [N, blocks, blockSize / 2]}. */
         INT4,
         /** the fp32 scales that go with {@link #INT4}, {@code [N, blocks]}. */
@@ -87,7 +91,12 @@ public final class DreamGraph {
         }
 
         public ElemType elemType() {
-            return kind == Kind.INT4 ? ElemType.UINT8 : ElemType.FLOAT;
+            return switch (kind) {
+                case INT4 -> ElemType.UINT8;
+                case BF16 -> ElemType.BFLOAT16;
+                case F16 -> ElemType.FLOAT16;
+                case FP32, INT4_SCALES -> ElemType.FLOAT;
+            };
         }
 
         /** Bytes of the initializer. */
@@ -111,8 +120,11 @@ public final class DreamGraph {
      * @param ropeRows      rows of the cos/sin tables: positions must be below it
      * @param int4BlockSize 0 for fp32 linear layers; else every projection and the LM head is a
      *                      {@code com.microsoft.MatMulNBits} with int4 weights in blocks of this size
+     * @param embedding     how the embedding table is stored: {@link Kind#FP32}, or {@link Kind#BF16} /
+     *                      {@link Kind#F16} (the checkpoint's bytes, gathered then cast to fp32: half the memory, and
+     *                      a 7B table fits one direct buffer); a 16-bit table needs an untied or int4 LM head
      */
-    public record Options(boolean attnMask, int ropeRows, int int4BlockSize) {
+    public record Options(boolean attnMask, int ropeRows, int int4BlockSize, Kind embedding) {
         public Options {
             if (ropeRows < 1) {
                 throw new IllegalArgumentException("ropeRows must be >= 1, got " + ropeRows);
@@ -120,16 +132,23 @@ public final class DreamGraph {
             if (int4BlockSize != 0) {
                 Int4Quantizer.checkBlockSize(int4BlockSize);
             }
+            if (embedding != Kind.FP32 && embedding != Kind.BF16 && embedding != Kind.F16) {
+                throw new IllegalArgumentException("the embedding is stored as FP32, BF16 or F16, not " + embedding);
+            }
         }
 
         /** Mask on, fp32, tables covering {@code min(max_position_embeddings, max(context, 8192))} positions. */
         public static Options defaults(ModelDescription model) {
             int rows = Math.min(model.spec().maxPositionEmbeddings(), Math.max(model.contextLength(), 8192));
-            return new Options(true, rows, 0);
+            return new Options(true, rows, 0, Kind.FP32);
         }
 
         public Options withInt4(int blockSize) {
-            return new Options(attnMask, ropeRows, blockSize);
+            return new Options(attnMask, ropeRows, blockSize, embedding);
+        }
+
+        public Options withEmbedding(Kind kind) {
+            return new Options(attnMask, ropeRows, int4BlockSize, kind);
         }
 
         public boolean int4() {
@@ -144,7 +163,12 @@ public final class DreamGraph {
         int bs = options.int4BlockSize();
         Map<String, Weight> out = new LinkedHashMap<>();
         long h = s.hiddenSize();
-        dense(out, n.embedTokens(), s.vocabSize(), h);
+        boolean tied = n.lmHead().equals(n.embedTokens());
+        if (options.embedding() != Kind.FP32 && tied && !options.int4()) {
+            throw new IllegalArgumentException("a tied fp32 LM head shares the embedding initializer, which must then be fp32");
+        }
+        long[] embShape = {s.vocabSize(), h};
+        out.put(n.embedTokens(), new Weight(n.embedTokens(), n.embedTokens(), embShape, options.embedding(), embShape, 0));
         for (int l = 0; l < s.numLayers(); l++) {
             dense(out, n.layer(l, WeightNames.INPUT_NORM), h);
             linear(out, n.layer(l, WeightNames.Q_WEIGHT), bs, s.qDim(), h);
@@ -269,6 +293,9 @@ public final class DreamGraph {
 
         String ids = g.op("Reshape", List.of(INPUT_IDS, flat));
         String x = g.op("Gather", List.of(wn.embedTokens(), ids), Attr.of("axis", 0L));
+        if (options.embedding() != Kind.FP32) {
+            x = g.op("Cast", List.of(x), Attr.of("to", (long) ElemType.FLOAT.code()));
+        }
         float eps = (float) s.rmsNormEps();
         for (int l = 0; l < s.numLayers(); l++) {
             String h = rmsNorm(g, x, wn.layer(l, WeightNames.INPUT_NORM), eps);
