@@ -1,0 +1,137 @@
+package com.example.dream4j.lefttoright;
+
+import dev.dream4j.spi.sampling.MaskedLogits;
+import dev.dream4j.spi.sampling.Sampler;
+import dev.dream4j.spi.sampling.Schedule;
+import dev.dream4j.spi.sampling.StepContext;
+import dev.dream4j.spi.sampling.StepDecision;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * The {@code left-to-right} sampler.
+ *
+ * <h2>Which slots</h2>
+ * Each step, every batch row commits its {@code min(k, masks)} <em>leftmost</em> masked slots, where
+ * {@code k = Schedule.transferCount(Schedule.averageMasks(totalMasks, batch), step)} is the same per-row budget Dream's
+ * confidence samplers ({@code entropy}, {@code maskgit_plus}, {@code topk_margin}) use. So the number of steps, forwards
+ * and tokens per step are exactly those of Dream; only the choice of positions differs: position order instead of
+ * confidence order. On the last step {@code k = floor(nAvg)}, which commits every remaining mask when all rows have the
+ * same number of masks (what left padding guarantees). The choice of positions never depends on the logits and never
+ * draws randomness.
+ *
+ * <h2>Which tokens</h2>
+ * The logits arrive after every logits processor ran (temperature, top-p, top-k, penalties), so the sampler uses them as
+ * they are: at temperature 0 the argmax (lowest id on ties); otherwise one categorical draw from
+ * {@code softmax(logits)} per committed slot. A row whose softmax is degenerate (no finite maximum, or a sum that is not
+ * a positive finite number) is treated as one-hot on its first maximal logit.
+ *
+ * <h2>Randomness</h2>
+ * Only the {@code RandomGenerator} passed to {@link #step} is used, and in a fixed order: exactly one
+ * {@code nextDouble()} per committed slot, committed slots in ascending masked-logits row order (batch row, then
+ * position), also for degenerate rows, so the number of draws never depends on the logit values. At temperature 0
+ * nothing is drawn; a step that commits nothing draws nothing. Instances hold no mutable state, so a seed reproduces the
+ * output on any thread.
+ */
+final class LeftToRightSampler implements Sampler {
+    private final boolean greedy;
+
+    LeftToRightSampler(boolean greedy) {
+        this.greedy = greedy;
+    }
+
+    @Override
+    public StepDecision step(StepContext context, MaskedLogits logits, RandomGenerator random) {
+        int rows = logits.rows();
+        if (rows == 0) {
+            return StepDecision.none();
+        }
+        int k = Schedule.transferCount(Schedule.averageMasks(context.totalMasks(), context.batch()), context.info());
+        if (k <= 0) {
+            return StepDecision.none();
+        }
+        // Masked-logits rows are ordered by batch row, then position: the first k rows of each batch row's run are its
+        // k leftmost masked slots.
+        int[] chosen = new int[rows];
+        int n = 0;
+        int start = 0;
+        while (start < rows) {
+            int b = logits.batchIndex(start);
+            int end = start;
+            while (end < rows && logits.batchIndex(end) == b) {
+                end++;
+            }
+            for (int r = start; r < Math.min(end, start + k); r++) {
+                chosen[n++] = r;
+            }
+            start = end;
+        }
+        int vocab = logits.vocab();
+        float[] data = logits.logits().data();
+        float[] p = new float[vocab];
+        int[] outRows = new int[n];
+        int[] outTokens = new int[n];
+        for (int i = 0; i < n; i++) {
+            int r = chosen[i];
+            int off = logits.logits().offset(r);
+            outRows[i] = r;
+            outTokens[i] = greedy ? argmax(data, off, vocab) : draw(data, off, vocab, p, random);
+        }
+        return new StepDecision(outRows, outTokens);
+    }
+
+    /** Index (relative to {@code off}) of the first maximum, NaN ignored; 0 when every value is NaN. */
+    static int argmax(float[] a, int off, int n) {
+        int best = 0;
+        float bestValue = Float.NaN;
+        for (int v = 0; v < n; v++) {
+            float x = a[off + v];
+            if (x > bestValue || (Float.isNaN(bestValue) && !Float.isNaN(x))) {
+                bestValue = x;
+                best = v;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * One token from {@code softmax(logits[off .. off+n))} with exactly one {@code nextDouble()}. Zero-probability
+     * tokens (a filter's {@code -Float.MAX_VALUE}) are never returned.
+     */
+    static int draw(float[] logits, int off, int n, float[] p, RandomGenerator random) {
+        double u = random.nextDouble(); // drawn first, unconditionally: the draw count never depends on the values
+        float max = Float.NEGATIVE_INFINITY;
+        for (int v = 0; v < n; v++) {
+            if (logits[off + v] > max) {
+                max = logits[off + v];
+            }
+        }
+        if (!Float.isFinite(max)) {
+            return argmax(logits, off, n);
+        }
+        double sum = 0;
+        int lastPositive = -1;
+        for (int v = 0; v < n; v++) {
+            float e = (float) Math.exp(logits[off + v] - max);
+            p[v] = e;
+            if (e > 0) {
+                sum += e;
+                lastPositive = v;
+            }
+        }
+        if (!(sum > 0) || !Double.isFinite(sum)) {
+            return argmax(logits, off, n);
+        }
+        double target = u * sum;
+        double cum = 0;
+        for (int v = 0; v <= lastPositive; v++) {
+            if (p[v] > 0) {
+                cum += p[v];
+                if (cum > target) {
+                    return v;
+                }
+            }
+        }
+        return lastPositive;
+    }
+}
