@@ -88,16 +88,16 @@ public final class Dream4jServer implements AutoCloseable {
 
     private static Router router(Vertx vertx, ServerConfig config, Endpoints e) {
         Router router = Router.router(vertx);
-        router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
         router.get("/").handler(e::page);
         router.get("/index.html").handler(e::page);
         router.get("/health").handler(e::health);
         router.get("/metrics").handler(e::metrics);
         router.get("/v1/models").handler(e::models);
-        router.post("/v1/completions").handler(rc -> e.generation(rc, GenSpec.Kind.COMPLETION, "/v1/completions"));
-        router.post("/v1/chat/completions").handler(rc -> e.generation(rc, GenSpec.Kind.CHAT, "/v1/chat/completions"));
-        router.post("/v1/denoise").handler(rc -> e.generation(rc, GenSpec.Kind.DENOISE, "/v1/denoise"));
-        router.post("/v1/infill").handler(e::infill);
+        router.post("/v1/completions").handler(body).handler(rc -> e.generation(rc, GenSpec.Kind.COMPLETION, "/v1/completions"));
+        router.post("/v1/chat/completions").handler(body).handler(rc -> e.generation(rc, GenSpec.Kind.CHAT, "/v1/chat/completions"));
+        router.post("/v1/denoise").handler(body).handler(rc -> e.generation(rc, GenSpec.Kind.DENOISE, "/v1/denoise"));
+        router.post("/v1/infill").handler(body).handler(e::infill);
         router.route().failureHandler(rc -> {
             Throwable t = rc.failure();
             ApiException err = t != null ? Errors.map(t, "prompt") : statusError(rc.statusCode(), rc);
