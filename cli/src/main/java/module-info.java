@@ -2,6 +2,7 @@
 module dev.dream4j.cli {
     requires dev.dream4j.kernel;
     requires dev.dream4j.demo;
+    requires dev.dream4j.server;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;

@@ -1,0 +1,71 @@
+package dev.dream4j.cli;
+
+import dev.dream4j.Dream4jModel;
+import dev.dream4j.demo.DemoModel;
+import dev.dream4j.server.Dream4jServer;
+import dev.dream4j.server.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code dream4j serve}: the OpenAI-style HTTP server with the canvas viewer page. */
+@Command(name = "serve", description = {
+        "Serve a model over HTTP: POST /v1/completions, /v1/chat/completions, /v1/infill, /v1/denoise (SSE);",
+        "GET /v1/models, /health, /metrics, and a canvas viewer page at /."})
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions model = new ModelOptions();
+
+    @Option(names = "--host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "ADDR",
+            description = "Interface to bind (default: ${DEFAULT-VALUE}, loopback only).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--model-name", paramLabel = "ID", description = "The model id in /v1/models and responses (default: the directory name).")
+    String modelName;
+
+    @Option(names = "--max-in-flight", defaultValue = "1", paramLabel = "N", description = "Generations running at once (default: ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--max-queue", defaultValue = "16", paramLabel = "N", description = "Generations waiting; beyond it: 429 (default: ${DEFAULT-VALUE}).")
+    int maxQueue;
+
+    @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS", description = "Longest a request may take, queueing included (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Option(names = "--max-body", defaultValue = "1048576", paramLabel = "BYTES", description = "Largest request body (default: ${DEFAULT-VALUE}).")
+    long maxBody;
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
+        }
+        if (maxInFlight < 1 || maxQueue < 0 || timeoutSeconds < 1 || maxBody < 1024) {
+            throw new IllegalArgumentException("--max-in-flight >= 1, --max-queue >= 0, --timeout >= 1 and --max-body >= 1024 are required");
+        }
+        String name = modelName != null ? modelName
+                : DemoModel.NAME.equals(model.model) ? "tiny-dream-code" : model.directory().toAbsolutePath().normalize().getFileName().toString();
+        ServerConfig config = ServerConfig.defaults(name).withHost(host).withPort(port)
+                .withConcurrency(maxInFlight, maxQueue).withMaxBodyBytes(maxBody).withRequestTimeout(Duration.ofSeconds(timeoutSeconds));
+        try (Dream4jModel lm = model.open(); Dream4jServer server = Dream4jServer.start(lm, config)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dream4j-serve-shutdown"));
+            spec.commandLine().getErr().println("dream4j: serving " + name + " on " + server.url() + " (open it in a browser to watch the canvas)");
+            spec.commandLine().getErr().flush();
+            spec.commandLine().getOut().println(server.url());
+            spec.commandLine().getOut().flush();
+            server.awaitStop();
+        }
+        return 0;
+    }
+}
