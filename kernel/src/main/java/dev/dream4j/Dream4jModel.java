@@ -245,11 +245,25 @@ public final class Dream4jModel implements DiffusionLM {
             while (cut < generated.length && generated[cut] != eos) {
                 cut++;
             }
-            String text = tokenizer.decode(Arrays.copyOf(generated, cut), true);
+            String text = decodeGenerated(Arrays.copyOf(generated, cut));
             sequences.add(new GenerationResult.GeneratedSequence(promptIndex.get(b),
                     Arrays.stream(prompts.get(b)).boxed().toList(), Arrays.stream(generated).boxed().toList(), text));
         }
         return new GenerationResult(sequences, steps, System.nanoTime() - start, settings.sampler(), settings.seed());
+    }
+
+    /**
+     * Text of generated ids, special tokens skipped. The embedding has more rows than the tokenizer has tokens
+     * (Dream: 152064 vs 151667); a sampled id from the padding rows has no text and is left out, as the Hugging Face
+     * tokenizer's decode leaves it out.
+     */
+    private String decodeGenerated(int[] ids) {
+        int known = tokenizer.vocabSize();
+        int[] kept = Arrays.stream(ids).filter(id -> id < known).toArray();
+        if (kept.length != ids.length) {
+            LOG.debug("left {} id(s) of the embedding's padding rows (>= {}) out of the decoded text", ids.length - kept.length, known);
+        }
+        return tokenizer.decode(kept, true);
     }
 
     @Override
@@ -262,7 +276,9 @@ public final class Dream4jModel implements DiffusionLM {
                         "no infill strategy supports this checkpoint; installed: "
                                 + strategies.stream().map(InfillStrategyProvider::name).toList()));
         if (!provider.supports(model)) {
-            throw new UnsupportedFeatureException("infill", "infill strategy '" + provider.name() + "' does not support this checkpoint");
+            throw new UnsupportedFeatureException("infill", "infill strategy '" + provider.name()
+                    + "' does not support this checkpoint" + (model.tokens().expand().isEmpty()
+                    ? " (it has no <|expand|> token; the 'fixed' strategy infills a hole of fixed length)" : ""));
         }
         int[] prefix = promptIds(request.prefix());
         int[] suffix = promptIds(request.suffix());
@@ -275,12 +291,13 @@ public final class Dream4jModel implements DiffusionLM {
         var topK = request.topK().isPresent() ? request.topK() : d.topK();
         double algTemp = request.algTemp().isPresent() ? request.algTemp().getAsDouble() : d.algTemp().orElse(0.0);
         SamplingParams params = new SamplingParams(temperature, topP, topK, algTemp, d.eps().orElse(1e-3), 0.0,
-                request.maxNewTokens());
-        String alg = request.sampler().or(d::alg).orElse("entropy");
+                request.steps().orElse(request.maxNewTokens()));
+        // DreamOn has no 'origin' algorithm: a checkpoint defaulting to it infills with entropy (the quickstart's).
+        String alg = request.sampler().or(() -> d.alg().filter(a -> !a.equals("origin"))).orElse("entropy");
         long seed = request.seed().isPresent() ? request.seed().getAsLong() : new SecureRandom().nextLong();
         InfillTask task = new InfillTask(backend, prefix, suffix, request.initialMasks(), request.maxNewTokens(),
                 request.tokensPerStep().orElse(1), request.expandBudget(), request.padDeleteToRight(), alg, params,
-                processors(params), random(seed), listener, ids -> tokenizer.decode(ids, true));
+                processors(params), random(seed), listener, this::decodeGenerated);
         return provider.create().infill(task);
     }
 

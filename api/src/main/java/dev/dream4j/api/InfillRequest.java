@@ -13,12 +13,24 @@ import java.util.OptionalLong;
  * @param suffix        the text after the hole
  * @param initialMasks  masks placed in the hole at the start (m0)
  * @param maxNewTokens  the largest the middle may grow to (DreamOn); fixed-length infilling uses initialMasks
- * @param strategy      the infill strategy plug-in (empty = the family's default)
+ * @param strategy      the infill strategy plug-in (empty = the first that supports the checkpoint)
+ * @param sampler       the confidence algorithm ({@code entropy}, {@code maskgit_plus}, {@code topk_margin})
+ * @param steps         the iteration limit of strategies with a fixed step count (the published-eval variant)
  */
 public record InfillRequest(Prompt prefix, Prompt suffix, int initialMasks, int maxNewTokens,
                             Optional<String> strategy, Optional<String> sampler, OptionalDouble temperature,
                             OptionalDouble topP, OptionalInt topK, OptionalDouble algTemp, OptionalLong seed,
-                            OptionalInt tokensPerStep, OptionalInt expandBudget, boolean padDeleteToRight) {
+                            OptionalInt tokensPerStep, OptionalInt expandBudget, boolean padDeleteToRight,
+                            OptionalInt steps) {
+
+    /** Without a step limit. */
+    public InfillRequest(Prompt prefix, Prompt suffix, int initialMasks, int maxNewTokens, Optional<String> strategy,
+                         Optional<String> sampler, OptionalDouble temperature, OptionalDouble topP, OptionalInt topK,
+                         OptionalDouble algTemp, OptionalLong seed, OptionalInt tokensPerStep, OptionalInt expandBudget,
+                         boolean padDeleteToRight) {
+        this(prefix, suffix, initialMasks, maxNewTokens, strategy, sampler, temperature, topP, topK, algTemp, seed,
+                tokensPerStep, expandBudget, padDeleteToRight, OptionalInt.empty());
+    }
 
     public InfillRequest {
         if (initialMasks < 1) {
@@ -37,13 +49,67 @@ public record InfillRequest(Prompt prefix, Prompt suffix, int initialMasks, int 
         if (tokensPerStep.isPresent() && tokensPerStep.getAsInt() < 1) {
             throw new InvalidRequestException("tokens_per_step", "tokens_per_step must be >= 1");
         }
+        if (expandBudget.isPresent() && expandBudget.getAsInt() < 0) {
+            throw new InvalidRequestException("expand_budget", "expand_budget must be >= 0");
+        }
+        if (steps.isPresent() && steps.getAsInt() < 1) {
+            throw new InvalidRequestException("steps", "steps must be >= 1");
+        }
+        if (algTemp.isPresent() && !(algTemp.getAsDouble() >= 0)) {
+            throw new InvalidRequestException("alg_temp", "alg_temp must be >= 0");
+        }
     }
 
     public static InfillRequest of(String prefix, String suffix, int initialMasks, int maxNewTokens) {
-        return new InfillRequest(Prompt.text(prefix), Prompt.text(suffix), initialMasks, maxNewTokens,
-                Optional.empty(), Optional.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
-                OptionalInt.empty(), OptionalDouble.empty(), OptionalLong.empty(), OptionalInt.empty(),
-                OptionalInt.empty(), false);
+        return builder(Prompt.text(prefix), Prompt.text(suffix)).initialMasks(initialMasks).maxNewTokens(maxNewTokens).build();
+    }
+
+    /** A builder with m0 = 4 and max_new_tokens = 64 (the DreamOn quickstart). */
+    public static Builder builder(Prompt prefix, Prompt suffix) {
+        return new Builder(prefix, suffix);
+    }
+
+    /** Collects settings; {@link #build()} validates them. */
+    public static final class Builder {
+        private final Prompt prefix;
+        private final Prompt suffix;
+        private int initialMasks = 4;
+        private int maxNewTokens = 64;
+        private Optional<String> strategy = Optional.empty();
+        private Optional<String> sampler = Optional.empty();
+        private OptionalDouble temperature = OptionalDouble.empty();
+        private OptionalDouble topP = OptionalDouble.empty();
+        private OptionalInt topK = OptionalInt.empty();
+        private OptionalDouble algTemp = OptionalDouble.empty();
+        private OptionalLong seed = OptionalLong.empty();
+        private OptionalInt tokensPerStep = OptionalInt.empty();
+        private OptionalInt expandBudget = OptionalInt.empty();
+        private boolean padDeleteToRight;
+        private OptionalInt steps = OptionalInt.empty();
+
+        private Builder(Prompt prefix, Prompt suffix) {
+            this.prefix = prefix;
+            this.suffix = suffix;
+        }
+
+        public Builder initialMasks(int n) { initialMasks = n; return this; }
+        public Builder maxNewTokens(int n) { maxNewTokens = n; return this; }
+        public Builder strategy(String name) { strategy = Optional.ofNullable(name); return this; }
+        public Builder sampler(String name) { sampler = Optional.ofNullable(name); return this; }
+        public Builder temperature(double t) { temperature = OptionalDouble.of(t); return this; }
+        public Builder topP(double p) { topP = OptionalDouble.of(p); return this; }
+        public Builder topK(int k) { topK = OptionalInt.of(k); return this; }
+        public Builder algTemp(double a) { algTemp = OptionalDouble.of(a); return this; }
+        public Builder seed(long s) { seed = OptionalLong.of(s); return this; }
+        public Builder tokensPerStep(int n) { tokensPerStep = OptionalInt.of(n); return this; }
+        public Builder expandBudget(int n) { expandBudget = OptionalInt.of(n); return this; }
+        public Builder padDeleteToRight(boolean b) { padDeleteToRight = b; return this; }
+        public Builder steps(int n) { steps = OptionalInt.of(n); return this; }
+
+        public InfillRequest build() {
+            return new InfillRequest(prefix, suffix, initialMasks, maxNewTokens, strategy, sampler, temperature, topP,
+                    topK, algTemp, seed, tokensPerStep, expandBudget, padDeleteToRight, steps);
+        }
     }
 
 }

@@ -18,10 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
 @Command(name = "infill", description = "Fill the hole between a prefix and a suffix (DreamOn expand/delete when the checkpoint supports it).")
@@ -59,21 +55,24 @@ final class InfillCommand implements Callable<Integer> {
     @Option(names = "--tokens-per-step", paramLabel = "N") Integer tokensPerStep;
     @Option(names = "--expand-budget", paramLabel = "N") Integer expandBudget;
     @Option(names = "--pad-delete-to-right", description = "Every mask after a delete becomes a delete.") boolean padDeleteToRight;
+    @Option(names = "--steps", paramLabel = "S", description = "Iteration limit of step-bounded strategies (dreamon-eval).") Integer steps;
     @Option(names = "--json", description = "Print middle, middle_ids, steps, expansions, deletions as JSON.") boolean json;
 
     @Override
     public Integer call() throws IOException {
         Prompt pre = prompt("prefix", prefix.text, prefix.file, prefix.ids);
         Prompt suf = prompt("suffix", suffix.text, suffix.file, suffix.ids);
-        InfillRequest request = new InfillRequest(pre, suf, initialMasks, maxNewTokens, Optional.ofNullable(strategy),
-                Optional.ofNullable(sampling.sampler),
-                sampling.temperature == null ? OptionalDouble.empty() : OptionalDouble.of(sampling.temperature),
-                sampling.topP == null ? OptionalDouble.empty() : OptionalDouble.of(sampling.topP),
-                sampling.topK == null ? OptionalInt.empty() : OptionalInt.of(sampling.topK),
-                sampling.algTemp == null ? OptionalDouble.empty() : OptionalDouble.of(sampling.algTemp),
-                sampling.seed == null ? OptionalLong.empty() : OptionalLong.of(sampling.seed),
-                tokensPerStep == null ? OptionalInt.empty() : OptionalInt.of(tokensPerStep),
-                expandBudget == null ? OptionalInt.empty() : OptionalInt.of(expandBudget), padDeleteToRight);
+        InfillRequest.Builder b = InfillRequest.builder(pre, suf).initialMasks(initialMasks).maxNewTokens(maxNewTokens)
+                .strategy(strategy).sampler(sampling.sampler).padDeleteToRight(padDeleteToRight);
+        if (sampling.temperature != null) b.temperature(sampling.temperature);
+        if (sampling.topP != null) b.topP(sampling.topP);
+        if (sampling.topK != null) b.topK(sampling.topK);
+        if (sampling.algTemp != null) b.algTemp(sampling.algTemp);
+        if (sampling.seed != null) b.seed(sampling.seed);
+        if (tokensPerStep != null) b.tokensPerStep(tokensPerStep);
+        if (expandBudget != null) b.expandBudget(expandBudget);
+        if (steps != null) b.steps(steps);
+        InfillRequest request = b.build();
         try (Dream4jModel lm = model.open()) {
             InfillResult r = lm.infill(request, DenoisingListener.NONE);
             if (json) {

@@ -194,4 +194,35 @@ class CliEndToEndTest {
         assertEquals(0, g.exit(), g.err());
         assertEquals(3, g.json().get("generated_ids").size());
     }
+
+    @Test
+    void infillsAFunctionBodyOnTheDemoModel() throws Exception {
+        Run r = cli("infill", "--model", "demo", "--prefix", "def add(a, b):\n", "--suffix", "\n    return result\n",
+                "--initial-masks", "4", "--max-new-tokens", "16", "--temperature", "0", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode j = r.json();
+        assertTrue(j.get("middle").isTextual());
+        assertTrue(j.get("middle_ids").size() >= 1 && j.get("middle_ids").size() <= 16, j.toString());
+        assertTrue(j.get("steps").asInt() >= 1);
+        assertTrue(j.has("expansions") && j.has("deletions"));
+    }
+
+    @Test
+    void infillBadInputIsTyped() throws Exception {
+        Run empty = cli("infill", "--model", "demo", "--prefix", "", "--suffix", "", "--initial-masks", "4", "--max-new-tokens", "8");
+        assertEquals(Dream4jCli.EXIT_BAD_INPUT, empty.exit());
+        assertTrue(empty.err().contains("prefix"), empty.err());
+        Run zero = cli("infill", "--model", "demo", "--prefix", "a", "--suffix", "b", "--initial-masks", "0");
+        assertTrue(zero.err().contains("initial_masks"), zero.err());
+        Run tooMany = cli("infill", "--model", "demo", "--prefix", "a", "--suffix", "b", "--initial-masks", "9", "--max-new-tokens", "8");
+        assertTrue(tooMany.err().contains("max_new_tokens"), tooMany.err());
+        Path noExpand = tmp.resolve("no-expand");
+        assertEquals(0, cli("synth-checkpoint", "--out", noExpand.toString(), "--no-expand-token").exit());
+        Run unsupported = cli("infill", "--model", noExpand.toString(), "--prefix", "a", "--suffix", "b", "--strategy", "dreamon");
+        assertEquals(Dream4jCli.EXIT_BAD_INPUT, unsupported.exit());
+        assertTrue(unsupported.err().contains("<|expand|>"), unsupported.err());
+        Run fixed = cli("infill", "--model", noExpand.toString(), "--prefix", "def f", "--suffix", "x", "--json");
+        assertEquals(0, fixed.exit(), fixed.err());
+        assertEquals(4, fixed.json().get("middle_ids").size());
+    }
 }
