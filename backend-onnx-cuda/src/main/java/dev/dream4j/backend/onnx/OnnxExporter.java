@@ -43,6 +43,14 @@ public final class OnnxExporter {
      * @return the written {@code model.onnx}
      */
     public static Path export(Path checkpointDir, Path outDir) {
+        return export(checkpointDir, outDir, 0);
+    }
+
+    /**
+     * As {@link #export(Path, Path)}, with int4 {@code MatMulNBits} projections and LM head in blocks of
+     * {@code int4BlockSize} (0: fp32); with int4, a bf16/fp16 embedding table is kept in its own dtype.
+     */
+    public static Path export(Path checkpointDir, Path outDir, int int4BlockSize) {
         try (Checkpoint cp = HfCheckpoint.open(checkpointDir)) {
             ModelFamily family = null;
             for (ModelFamily f : ServiceLoader.load(ModelFamily.class, OnnxExporter.class.getClassLoader())) {
@@ -56,7 +64,11 @@ public final class OnnxExporter {
                         "no model family on the path accepts this checkpoint");
             }
             ModelDescription model = family.describe(cp);
-            return export(model, cp, outDir, DreamGraph.Options.defaults(model));
+            DreamGraph.Options options = DreamGraph.Options.defaults(model);
+            if (int4BlockSize != 0) {
+                options = options.withInt4(int4BlockSize);
+            }
+            return export(model, cp, outDir, OnnxBackend.embedding(options, model, cp));
         }
     }
 

@@ -113,4 +113,36 @@ class OnnxBackendTest {
         Logits out = backend.forward(ForwardBatch.single(new int[]{1, 2, 3}, new int[0]));
         assertEquals(0, out.rows());
     }
+
+    @Test
+    void tiedEmbeddingsShareOneInitializerAndMatchTheReference() {
+        try (var fx = CheckpointFixtures.open(SyntheticCheckpoint.builder().tiedEmbeddings(true).dtype(DType.F32).seed(2).build());
+             Backend b = new OnnxBackendProvider().open(fx.model(), fx.checkpoint(), BackendOptions.defaults().withThreads(2))) {
+            int vocab = fx.model().spec().vocabSize();
+            ForwardBatch fb = Batches.leftPadded(vocab, 7, 8, 2, 0);
+            double[][] ref = new DoubleReference(fx.model(), fx.checkpoint()).forward(fb);
+            double err = Batches.maxRelError(fb, b.forward(fb).data(), vocab, (r, v) -> ref[r][v]);
+            assertTrue(err <= TOLERANCE, "tied embeddings: max relative error " + err);
+        }
+    }
+
+    @Test
+    void exportFromADirectoryWithInt4() throws Exception {
+        try (var fx = CheckpointFixtures.open(SyntheticCheckpoint.builder().seed(5).build())) {
+            java.nio.file.Path out = java.nio.file.Files.createTempDirectory("dream4j-onnx-export-");
+            try {
+                java.nio.file.Path model = OnnxExporter.export(fx.directory(), out, 32);
+                ForwardBatch fb = Batches.leftPadded(vocab(), 5, 2, 0);
+                float[] logits = Int4Test.bareRun(model, fx.model().spec(), fb);
+                assertEquals(5 * fx.model().spec().vocabSize(), logits.length);
+                for (float f : logits) {
+                    assertTrue(Float.isFinite(f));
+                }
+            } finally {
+                try (var files = java.nio.file.Files.walk(out)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
 }

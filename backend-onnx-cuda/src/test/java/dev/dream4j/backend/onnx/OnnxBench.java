@@ -14,7 +14,8 @@ import java.util.ServiceLoader;
 /**
  * Forward time of {@code java-cpu} (when on the class path) and ONNX Runtime CPU on the same synthetic fp32
  * checkpoint and canvas, and their ratio. See {@code BENCH.md}. Flags: {@code --layers --hidden --intermediate
- * --heads --kv-heads --vocab --length --batch --iters --threads --rows} (rows: logits rows per forward, default all).
+ * --heads --kv-heads --vocab --length --batch --iters --threads --rows --int4} (rows: logits rows per forward,
+ * default all; int4: also time the onnx backend with int4 MatMulNBits weights in blocks of this size).
  */
 public final class OnnxBench {
     private OnnxBench() {
@@ -22,7 +23,7 @@ public final class OnnxBench {
 
     public static void main(String[] args) {
         int layers = 4, hidden = 512, intermediate = 1408, heads = 8, kvHeads = 2, vocab = 8192;
-        int length = 256, batch = 1, iters = 10, threads = Runtime.getRuntime().availableProcessors(), rows = -1;
+        int length = 256, batch = 1, iters = 10, threads = Runtime.getRuntime().availableProcessors(), rows = -1, int4 = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             int v = Integer.parseInt(args[i + 1]);
             switch (args[i]) {
@@ -37,6 +38,7 @@ public final class OnnxBench {
                 case "--iters" -> iters = v;
                 case "--threads" -> threads = v;
                 case "--rows" -> rows = v;
+                case "--int4" -> int4 = v;
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]);
             }
         }
@@ -69,6 +71,12 @@ public final class OnnxBench {
                 System.out.println("java-cpu: not on the class path, skipped");
             }
             double onnxMs = time("onnx (ORT CPU)", new OnnxBackendProvider(), fx, opts, fb, iters);
+            if (int4 > 0) {
+                BackendOptions q = new BackendOptions(opts.threads(), opts.device(),
+                        java.util.Map.of(OnnxBackend.WEIGHTS, "int4", OnnxBackend.INT4_BLOCK, Integer.toString(int4)));
+                double int4Ms = time("onnx int4/" + int4, new OnnxBackendProvider(), fx, q, fb, iters);
+                System.out.printf("ratio onnx fp32 / onnx int4 = %.2f%n", onnxMs / int4Ms);
+            }
             if (javaMs > 0) {
                 System.out.printf("ratio java-cpu / onnx = %.2f (onnx is %.2fx %s)%n", javaMs / onnxMs,
                         javaMs >= onnxMs ? javaMs / onnxMs : onnxMs / javaMs, javaMs >= onnxMs ? "faster" : "slower");
