@@ -36,13 +36,10 @@ public final class OnnxBackendProvider implements BackendProvider {
 
     @Override
     public boolean isAvailable() {
-        try {
-            // initialize = false: no static initialiser runs, so no native library is loaded
-            Class.forName(ORT_CLASS, false, OnnxBackendProvider.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
+        // Only looks for ONNX Runtime's class file: nothing is loaded or initialised, so no native library either.
+        ClassLoader loader = OnnxBackendProvider.class.getClassLoader();
+        String resource = ORT_CLASS.replace('.', '/') + ".class";
+        return loader != null ? loader.getResource(resource) != null : ClassLoader.getSystemResource(resource) != null;
     }
 
     @Override
