@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The backend conformance suite (rules in {@code conformance-tests/RULES-backend.md}), in the style of the Reactive
+ * The backend conformance suite (rules in {@code conformance-tests/RULES.md}), in the style of the Reactive
  * Streams TCK: extend it in the backend's tests and return the provider.
  *
  * <pre>{@code

@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The infill strategy conformance suite (rules in {@code conformance-tests/RULES-infill.md}). Extend it in the
+ * The infill strategy conformance suite (rules in {@code conformance-tests/RULES.md}). Extend it in the
  * plug-in's tests, return the provider, and declare the capabilities the strategy has:
  *
  * <pre>{@code

@@ -26,7 +26,7 @@ import java.util.random.RandomGeneratorFactory;
 import java.util.stream.Collectors;
 
 /**
- * The scripted world the infill rules run in ({@code conformance-tests/RULES-infill.md}): a 16-token model
+ * The scripted world the infill rules run in ({@code conformance-tests/RULES.md}): a 16-token model
  * description (regular tokens {@code 0..11}, {@link #EXPAND} 12, {@link #BOS} 13, {@link #EOS} 14 = pad = delete,
  * {@link #MASK} 15, logit shift 1), a {@link ScriptedBackend} that answers each forward with the logits a
  * {@link Script} chooses, a recording listener and a task builder. The backend is a test double for loop logic: it

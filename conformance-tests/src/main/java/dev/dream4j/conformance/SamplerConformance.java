@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The sampler conformance suite (rules in {@code conformance-tests/RULES-sampler.md}). Extend it in the plug-in's
+ * The sampler conformance suite (rules in {@code conformance-tests/RULES.md}). Extend it in the plug-in's
  * tests, return the provider, and switch on the capabilities the sampler promises:
  *
  * <pre>{@code

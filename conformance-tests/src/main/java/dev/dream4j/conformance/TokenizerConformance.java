@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The tokenizer conformance suite (rules T1-T10, see conformance-tests/RULES-tokenizer.md). A tokenizer plug-in's
+ * The tokenizer conformance suite (rules T1-T10, see conformance-tests/RULES.md). A tokenizer plug-in's
  * tests extend this class and supply {@link #createTokenizer()}.
  */
 public abstract class TokenizerConformance {
