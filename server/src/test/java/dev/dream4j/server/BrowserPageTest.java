@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The canvas page in a real headless Chromium: src/test/browser/canvas-page.mjs (playwright-core driving
  * /usr/bin/chromium) checks screenshots of the canvas early (grey mask boxes) and late (filled in), and that Stop
  * cancels the generation on the server. Skipped, saying why, where Chromium, node or playwright-core is missing:
- * {@code apt-get install -y chromium nodejs npm && npm ci --prefix server/src/test/browser}.
+ * {@code apt-get install -y chromium nodejs npm && npm install --no-audit --no-fund --prefix server/src/test/browser}.
  */
 class BrowserPageTest {
 
@@ -29,7 +29,7 @@ class BrowserPageTest {
         String node = which("node");
         assumeTrue(node != null, "browser test skipped: node is not on the PATH (apt-get install -y nodejs npm)");
         assumeTrue(Files.isDirectory(dir.resolve("node_modules/playwright-core")),
-                "browser test skipped: playwright-core is not installed (npm ci --prefix " + dir + ")");
+                "browser test skipped: playwright-core is not installed (npm install --no-audit --no-fund --prefix " + dir + ")");
 
         Path shots = Path.of(System.getProperty("dream4j.server.reportDir", "target")).resolve("browser-shots").toAbsolutePath();
         try (Dream4jServer server = TestSupport.start(TestSupport.config())) {
