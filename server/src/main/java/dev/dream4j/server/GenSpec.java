@@ -34,6 +34,7 @@ record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, 
 
     static GenSpec read(Body body, Kind kind, ServerConfig config) {
         body.string("model");
+        unsupported(body);
         GenerationRequest.Builder b = GenerationRequest.builder();
         boolean chat = kind == Kind.CHAT || (kind == Kind.DENOISE && body.has("messages") && !body.has("prompt"));
         if (chat) {
@@ -90,6 +91,27 @@ record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, 
             throw ApiException.invalid("prompt", "/v1/denoise takes one prompt");
         }
         return new GenSpec(request, stream, includeUsage, stop, delay);
+    }
+
+    /** OpenAI fields this server does not implement: refused rather than silently ignored. */
+    private static void unsupported(Body body) {
+        Object logprobs = body.raw("logprobs");
+        if (logprobs != null && !Boolean.FALSE.equals(logprobs)) {
+            throw ApiException.invalid("logprobs", "logprobs are not supported by diffusion generation");
+        }
+        if (body.bool("echo", false)) {
+            throw ApiException.invalid("echo", "echo is not supported");
+        }
+        if (body.integer("best_of", 1, Integer.MAX_VALUE).orElse(1) > 1) {
+            throw ApiException.invalid("best_of", "best_of is not supported; use n");
+        }
+        if (body.has("suffix")) {
+            throw ApiException.invalid("suffix", "suffix is not supported here; use POST /v1/infill with prefix and suffix");
+        }
+        Object tools = body.raw("tools");
+        if (tools instanceof JsonArray a && !a.isEmpty()) {
+            throw ApiException.invalid("tools", "tool calls are not supported");
+        }
     }
 
     private static List<Prompt> prompts(Body body) {
