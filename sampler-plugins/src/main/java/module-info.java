@@ -6,7 +6,9 @@ module dev.dream4j.samplers {
             dev.dream4j.samplers.EntropySamplerProvider,
             dev.dream4j.samplers.MaskGitPlusSamplerProvider,
             dev.dream4j.samplers.TopKMarginSamplerProvider,
-            dev.dream4j.samplers.OriginSamplerProvider;
+            dev.dream4j.samplers.OriginSamplerProvider,
+            dev.dream4j.samplers.FastDllmThresholdSamplerProvider,
+            dev.dream4j.samplers.FastDllmFactorSamplerProvider;
     provides dev.dream4j.spi.sampling.LogitsProcessorProvider with
             dev.dream4j.samplers.PadPenaltyProcessorProvider,
             dev.dream4j.samplers.TemperatureProcessorProvider,

@@ -26,11 +26,32 @@ import java.util.OptionalLong;
  * @param padPenalty          Dream-Coder's annealed penalty on the pad/eos logit; 0 disables it
  * @param seed                the seed of this request's random stream
  * @param numReturnSequences  samples per prompt
+ * @param blockLength         semi-autoregressive block decoding (Fast-dLLM): the canvas's new positions are decoded
+ *                            in blocks of this many slots, left to right; empty = no blocks, unless a block sampler
+ *                            ({@code fast-dllm-threshold}, {@code fast-dllm-factor}: 32) or a cache asks for them
+ * @param cache               approximate key/value cache of block decoding ({@link CacheMode}); empty = none
+ * @param threshold           confidence threshold τ of {@code fast-dllm-threshold}, in (0, 1] (default 0.9)
+ * @param factor              factor f of {@code fast-dllm-factor}, positive (default 1.0)
+ * @param earlyStop           block decoding only: once a block is fully decoded and holds end-of-text in a row, the
+ *                            rest of that row is filled with end-of-text; decoding ends when every row stopped.
+ *                            Empty = on for the block samplers, off otherwise
  */
 public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, OptionalInt maxLength,
                                 OptionalInt steps, Optional<String> sampler, OptionalDouble temperature,
                                 OptionalDouble topP, OptionalInt topK, OptionalDouble algTemp, OptionalDouble eps,
-                                OptionalDouble padPenalty, OptionalLong seed, int numReturnSequences) {
+                                OptionalDouble padPenalty, OptionalLong seed, int numReturnSequences,
+                                OptionalInt blockLength, Optional<CacheMode> cache, OptionalDouble threshold,
+                                OptionalDouble factor, Optional<Boolean> earlyStop) {
+
+    /** A request without block-decoding settings (the signature before block decoding existed). */
+    public GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, OptionalInt maxLength, OptionalInt steps,
+                             Optional<String> sampler, OptionalDouble temperature, OptionalDouble topP, OptionalInt topK,
+                             OptionalDouble algTemp, OptionalDouble eps, OptionalDouble padPenalty, OptionalLong seed,
+                             int numReturnSequences) {
+        this(prompts, maxNewTokens, maxLength, steps, sampler, temperature, topP, topK, algTemp, eps, padPenalty, seed,
+                numReturnSequences, OptionalInt.empty(), Optional.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
+                Optional.empty());
+    }
 
     public GenerationRequest {
         prompts = List.copyOf(prompts);
@@ -63,6 +84,15 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
         if (numReturnSequences < 1) {
             throw new InvalidRequestException("num_return_sequences", "num_return_sequences must be >= 1, got " + numReturnSequences);
         }
+        Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(earlyStop, "earlyStop");
+        positive("block_length", blockLength);
+        if (threshold.isPresent() && !(threshold.getAsDouble() > 0 && threshold.getAsDouble() <= 1)) {
+            throw new InvalidRequestException("threshold", "threshold must be in (0, 1], got " + threshold.getAsDouble());
+        }
+        if (factor.isPresent() && !(factor.getAsDouble() > 0 && Double.isFinite(factor.getAsDouble()))) {
+            throw new InvalidRequestException("factor", "factor must be a finite number > 0, got " + factor.getAsDouble());
+        }
     }
 
     private static void positive(String name, OptionalInt value) {
@@ -91,6 +121,11 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
         b.padPenalty = padPenalty;
         b.seed = seed;
         b.numReturnSequences = numReturnSequences;
+        b.blockLength = blockLength;
+        b.cache = cache;
+        b.threshold = threshold;
+        b.factor = factor;
+        b.earlyStop = earlyStop;
         return b;
     }
 
@@ -109,6 +144,11 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
         private OptionalDouble padPenalty = OptionalDouble.empty();
         private OptionalLong seed = OptionalLong.empty();
         private int numReturnSequences = 1;
+        private OptionalInt blockLength = OptionalInt.empty();
+        private Optional<CacheMode> cache = Optional.empty();
+        private OptionalDouble threshold = OptionalDouble.empty();
+        private OptionalDouble factor = OptionalDouble.empty();
+        private Optional<Boolean> earlyStop = Optional.empty();
 
         private Builder() {
         }
@@ -195,9 +235,39 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
             return this;
         }
 
+        /** Block decoding with blocks of {@code n} slots. */
+        public Builder blockLength(int n) {
+            this.blockLength = OptionalInt.of(n);
+            return this;
+        }
+
+        /** The key/value cache mode of block decoding; {@code null} clears it. */
+        public Builder cache(CacheMode mode) {
+            this.cache = Optional.ofNullable(mode);
+            return this;
+        }
+
+        /** τ of {@code fast-dllm-threshold}. */
+        public Builder threshold(double tau) {
+            this.threshold = OptionalDouble.of(tau);
+            return this;
+        }
+
+        /** f of {@code fast-dllm-factor}. */
+        public Builder factor(double f) {
+            this.factor = OptionalDouble.of(f);
+            return this;
+        }
+
+        /** Early stop on end-of-text (block decoding). */
+        public Builder earlyStop(boolean on) {
+            this.earlyStop = Optional.of(on);
+            return this;
+        }
+
         public GenerationRequest build() {
             return new GenerationRequest(prompts, maxNewTokens, maxLength, steps, sampler, temperature, topP, topK,
-                    algTemp, eps, padPenalty, seed, numReturnSequences);
+                    algTemp, eps, padPenalty, seed, numReturnSequences, blockLength, cache, threshold, factor, earlyStop);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.dream4j.conformance;
 
 import dev.dream4j.api.CheckpointException;
 import dev.dream4j.api.InvalidRequestException;
+import dev.dream4j.api.UnsupportedFeatureException;
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
 import dev.dream4j.spi.SpiVersion;
 import dev.dream4j.spi.backend.Backend;
@@ -9,10 +10,14 @@ import dev.dream4j.spi.backend.BackendCapabilities;
 import dev.dream4j.spi.backend.BackendOptions;
 import dev.dream4j.spi.backend.BackendProvider;
 import dev.dream4j.spi.backend.ForwardBatch;
+import dev.dream4j.spi.backend.KvCache;
 import dev.dream4j.spi.backend.Logits;
 import dev.dream4j.spi.model.Checkpoint;
 import dev.dream4j.spi.model.DType;
 import dev.dream4j.spi.model.JsonConfig;
+import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.model.ModelSpec;
+import dev.dream4j.spi.model.WeightNames;
 import dev.dream4j.spi.model.TensorView;
 import org.junit.jupiter.api.Test;
 
@@ -353,6 +358,346 @@ public abstract class BackendConformance {
                 }
             } while (!leaked.isEmpty() && System.currentTimeMillis() < deadline);
             assertTrue(leaked.isEmpty(), "[B11] threads still alive after close: " + leaked);
+        }
+    }
+
+    /** Two rows of 12 slots, the second left-padded by 3, every slot's logits wanted. */
+    private static ForwardBatch cacheCanvas(int vocab, long seed) {
+        return leftPadded(new int[][]{tokens(12, vocab, seed), tokens(9, vocab, seed + 1)}, 0);
+    }
+
+    /** {@code base} with different tokens in slots [from, to) of every row (visibility and positions kept). */
+    private static ForwardBatch changed(ForwardBatch base, int from, int to, int vocab, long seed, int[] rows) {
+        int n = base.batch(), len = base.length();
+        int[] tok = new int[n * len], pos = new int[n * len];
+        boolean[] vis = new boolean[n * len];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        for (int b = 0; b < n; b++) {
+            for (int j = 0; j < len; j++) {
+                int slot = b * len + j;
+                tok[slot] = j >= from && j < to ? r.nextInt(vocab) : base.token(b, j);
+                pos[slot] = base.position(b, j);
+                vis[slot] = base.isVisible(b, j);
+            }
+        }
+        return ForwardBatch.of(n, len, tok, pos, vis, rows);
+    }
+
+    private static int[] windowRows(int batch, int len, int from, int to) {
+        int[] rows = new int[batch * (to - from)];
+        for (int b = 0, i = 0; b < batch; b++) {
+            for (int j = from; j < to; j++) {
+                rows[i++] = b * len + j;
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    public void rule_B12_cacheCapabilityIsHonest() {
+        try (var f = CheckpointFixtures.open(shape().build()); Backend b = open(f)) {
+            if (!b.capabilities().kvCache()) {
+                assertThrows(UnsupportedFeatureException.class, () -> b.openCache(1, 8),
+                        "[B12] a backend declaring kvCache=false must throw UnsupportedFeatureException from openCache");
+                return;
+            }
+            try (KvCache c = b.openCache(2, 12)) {
+                assertNotNull(c, "[B12] openCache returned null");
+            }
+        }
+    }
+
+    @Test
+    public void rule_B13_freshCacheEqualsFullForward() {
+        try (var f = CheckpointFixtures.open(shape().build()); Backend b = open(f)) {
+            if (!b.capabilities().kvCache()) {
+                return;
+            }
+            int vocab = f.model().spec().vocabSize();
+            ForwardBatch a = cacheCanvas(vocab, 21);
+            Logits full = b.forward(a);
+            try (KvCache c = b.openCache(a.batch(), a.length())) {
+                Logits refreshed = c.refresh(a);
+                assertEquals(full.rows(), refreshed.rows(), "[B13] refresh row count");
+                for (int r = 0; r < full.rows(); r++) {
+                    double err = ReferenceDream.rowError(refreshed.data(), refreshed.offset(r), toDouble(full.copyRow(r)));
+                    assertTrue(err <= batchInvarianceTolerance(), "[B13] refresh row " + r + " differs from forward: " + err);
+                }
+                // a window over an unchanged canvas sees exactly what a full forward sees; window calls leave the cache alone
+                ForwardBatch other = changed(a, 4, 8, vocab, 5, windowRows(2, 12, 4, 8));
+                c.window(other, 4, 8);
+                for (int[] w : new int[][]{{4, 8}, {4, 12}, {0, 12}, {11, 12}}) {
+                    int[] rows = windowRows(2, 12, w[0], w[1]);
+                    ForwardBatch same = ForwardBatch.of(2, 12, tokensOf(a), positionsOf(a), visibleOf(a), rows);
+                    Logits win = c.window(same, w[0], w[1]);
+                    assertEquals(rows.length, win.rows(), "[B13] window row count");
+                    for (int r = 0; r < rows.length; r++) {
+                        double err = ReferenceDream.rowError(win.data(), win.offset(r), toDouble(full.copyRow(rows[r])));
+                        assertTrue(err <= batchInvarianceTolerance(), "[B13] window " + w[0] + ".." + w[1] + " row " + rows[r]
+                                + " differs from the full forward of the cached canvas: " + err);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    public void rule_B14_staleCacheMatchesReference() {
+        for (DType dt : dtypes()) {
+            try (var f = CheckpointFixtures.open(shape().dtype(dt).build()); Backend b = open(f)) {
+                if (!b.capabilities().kvCache()) {
+                    return;
+                }
+                int vocab = f.model().spec().vocabSize();
+                StaleReference ref = new StaleReference(f.model(), f.checkpoint());
+                ForwardBatch a = cacheCanvas(vocab, 31);
+                // dual (block [5, 9) rewritten) and prefix (everything from 5 on rewritten)
+                for (int[] w : new int[][]{{5, 9}, {5, 12}}) {
+                    int[] rows = windowRows(2, 12, w[0], w[1]);
+                    ForwardBatch bb = changed(a, w[0], w[1], vocab, 77 + w[1], rows);
+                    try (KvCache c = b.openCache(2, 12)) {
+                        c.refresh(a);
+                        Logits win = c.window(bb, w[0], w[1]);
+                        double[][] expected = ref.window(a, bb, w[0], w[1]);
+                        assertClose(expected, win, logitTolerance(dt), "[B14] " + dt + " window " + w[0] + ".." + w[1]);
+                        // the approximation is real: a fresh full forward of the new canvas differs
+                        Logits fresh = b.forward(bb);
+                        double most = 0;
+                        for (int r = 0; r < rows.length; r++) {
+                            most = Math.max(most, ReferenceDream.rowError(fresh.data(), fresh.offset(r), expected[r]));
+                        }
+                        assertTrue(most > 10 * logitTolerance(dt), "[B14] stale and fresh keys should give different logits");
+                    }
+                }
+            }
+        }
+    }
+
+    private static int[] tokensOf(ForwardBatch fb) {
+        int[] t = new int[fb.batch() * fb.length()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = fb.token(i / fb.length(), i % fb.length());
+        }
+        return t;
+    }
+
+    private static int[] positionsOf(ForwardBatch fb) {
+        int[] t = new int[fb.batch() * fb.length()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = fb.position(i / fb.length(), i % fb.length());
+        }
+        return t;
+    }
+
+    private static boolean[] visibleOf(ForwardBatch fb) {
+        boolean[] t = new boolean[fb.batch() * fb.length()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = fb.isVisible(i / fb.length(), i % fb.length());
+        }
+        return t;
+    }
+
+    /**
+     * An independent double-precision computation of the cache's documented approximation (rule B14), written like
+     * {@link ReferenceDream}: canvas {@code a} (the refresh) runs a full forward layer by layer, recording every slot's
+     * post-RoPE key and value; canvas {@code b} runs only the window's slots, attending at each layer to its own fresh
+     * keys and values inside the window and to {@code a}'s keys and values of the same layer outside it.
+     */
+    static final class StaleReference {
+        private final ModelSpec spec;
+        private final Checkpoint cp;
+        private final WeightNames names;
+
+        StaleReference(ModelDescription model, Checkpoint cp) {
+            this.spec = model.spec();
+            this.cp = cp;
+            this.names = model.weights();
+        }
+
+        double[][] window(ForwardBatch a, ForwardBatch b, int from, int to) {
+            int len = a.length(), h = spec.hiddenSize();
+            int n = a.batch();
+            double[][][] xa = new double[n][len][];
+            double[][][] xb = new double[n][len][];
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < len; j++) {
+                    xa[r][j] = row(names.embedTokens(), a.token(r, j), h);
+                    if (j >= from && j < to) {
+                        xb[r][j] = row(names.embedTokens(), b.token(r, j), h);
+                    }
+                }
+            }
+            for (int l = 0; l < spec.numLayers(); l++) {
+                for (int r = 0; r < n; r++) {
+                    double[][][] kvA = qkv(l, a, r, xa[r], 0, len);
+                    double[][][] kvB = qkv(l, b, r, xb[r], from, to);
+                    double[][] ka = kvA[1], va = kvA[2];
+                    double[][] kMix = ka.clone(), vMix = va.clone();
+                    for (int j = from; j < to; j++) {
+                        kMix[j] = kvB[1][j];
+                        vMix[j] = kvB[2][j];
+                    }
+                    mixAndMlp(l, a, r, xa[r], kvA[0], ka, va, 0, len);
+                    mixAndMlp(l, b, r, xb[r], kvB[0], kMix, vMix, from, to);
+                }
+            }
+            double[] normW = vec(names.finalNorm());
+            double[][] lm = mat(names.lmHead());
+            double[][] out = new double[b.rowCount()][];
+            for (int i = 0; i < b.rowCount(); i++) {
+                int slot = b.row(i);
+                out[i] = linear(lm, rmsNorm(xb[slot / len][slot % len], normW), null);
+            }
+            return out;
+        }
+
+        /** q, k, v (post-RoPE for q and k) of slots [from, to) of row r. */
+        private double[][][] qkv(int l, ForwardBatch fb, int r, double[][] x, int from, int to) {
+            int len = fb.length();
+            boolean bias = spec.attentionBias();
+            double[] norm = vec(names.layer(l, WeightNames.INPUT_NORM));
+            double[][] wq = mat(names.layer(l, WeightNames.Q_WEIGHT)), wk = mat(names.layer(l, WeightNames.K_WEIGHT)),
+                    wv = mat(names.layer(l, WeightNames.V_WEIGHT));
+            double[] bq = bias ? vec(names.layer(l, WeightNames.Q_BIAS)) : null;
+            double[] bk = bias ? vec(names.layer(l, WeightNames.K_BIAS)) : null;
+            double[] bv = bias ? vec(names.layer(l, WeightNames.V_BIAS)) : null;
+            double[][][] out = new double[3][len][];
+            for (int j = from; j < to; j++) {
+                double[] nx = rmsNorm(x[j], norm);
+                out[0][j] = rope(linear(wq, nx, bq), fb.position(r, j));
+                out[1][j] = rope(linear(wk, nx, bk), fb.position(r, j));
+                out[2][j] = linear(wv, nx, bv);
+            }
+            return out;
+        }
+
+        /** Attention of queries [from, to) over every visible slot's k/v, then o_proj, residual and MLP, in place. */
+        private void mixAndMlp(int l, ForwardBatch fb, int r, double[][] x, double[][] q, double[][] k, double[][] v,
+                               int from, int to) {
+            int len = fb.length(), d = spec.headDim(), heads = spec.numHeads();
+            int perKv = heads / spec.numKvHeads();
+            double[][] wo = mat(names.layer(l, WeightNames.O_WEIGHT));
+            double[] post = vec(names.layer(l, WeightNames.POST_ATTENTION_NORM));
+            double[][] gate = mat(names.layer(l, WeightNames.GATE_WEIGHT)), up = mat(names.layer(l, WeightNames.UP_WEIGHT)),
+                    down = mat(names.layer(l, WeightNames.DOWN_WEIGHT));
+            for (int i = from; i < to; i++) {
+                double[] attn = new double[heads * d];
+                if (fb.isVisible(r, i)) {
+                    for (int hd = 0; hd < heads; hd++) {
+                        int kvh = hd / perKv;
+                        double[] sc = new double[len];
+                        double max = Double.NEGATIVE_INFINITY;
+                        for (int j = 0; j < len; j++) {
+                            if (fb.isVisible(r, j)) {
+                                double s = 0;
+                                for (int e = 0; e < d; e++) {
+                                    s += q[i][hd * d + e] * k[j][kvh * d + e];
+                                }
+                                sc[j] = s / Math.sqrt(d);
+                                max = Math.max(max, sc[j]);
+                            }
+                        }
+                        double sum = 0;
+                        for (int j = 0; j < len; j++) {
+                            if (fb.isVisible(r, j)) {
+                                sc[j] = Math.exp(sc[j] - max);
+                                sum += sc[j];
+                            }
+                        }
+                        for (int j = 0; j < len; j++) {
+                            if (fb.isVisible(r, j)) {
+                                for (int e = 0; e < d; e++) {
+                                    attn[hd * d + e] += sc[j] / sum * v[j][kvh * d + e];
+                                }
+                            }
+                        }
+                    }
+                }
+                double[] o = linear(wo, attn, null);
+                for (int e = 0; e < o.length; e++) {
+                    x[i][e] += o[e];
+                }
+                double[] nx = rmsNorm(x[i], post);
+                double[] g = linear(gate, nx, null), u = linear(up, nx, null);
+                for (int e = 0; e < g.length; e++) {
+                    g[e] = g[e] / (1 + Math.exp(-g[e])) * u[e];
+                }
+                double[] m = linear(down, g, null);
+                for (int e = 0; e < m.length; e++) {
+                    x[i][e] += m[e];
+                }
+            }
+        }
+
+        private double[] rope(double[] t, int position) {
+            int d = spec.headDim(), half = d / 2;
+            double[] out = t.clone();
+            for (int head = 0; head < t.length / d; head++) {
+                int o = head * d;
+                for (int i = 0; i < half; i++) {
+                    float invFreq = 1.0f / (float) Math.pow(spec.ropeTheta(), (float) (2 * i) / (float) d);
+                    float angle = (float) position * invFreq;
+                    double c = Math.cos(angle), s = Math.sin(angle);
+                    out[o + i] = t[o + i] * c - t[o + half + i] * s;
+                    out[o + half + i] = t[o + half + i] * c + t[o + i] * s;
+                }
+            }
+            return out;
+        }
+
+        private double[] rmsNorm(double[] x, double[] w) {
+            double ss = 0;
+            for (double v : x) {
+                ss += v * v;
+            }
+            double inv = 1.0 / Math.sqrt(ss / x.length + spec.rmsNormEps());
+            double[] out = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                out[i] = w[i] * (x[i] * inv);
+            }
+            return out;
+        }
+
+        private static double[] linear(double[][] w, double[] x, double[] bias) {
+            double[] out = new double[w.length];
+            for (int n = 0; n < w.length; n++) {
+                double s = bias == null ? 0 : bias[n];
+                for (int k = 0; k < x.length; k++) {
+                    s += w[n][k] * x[k];
+                }
+                out[n] = s;
+            }
+            return out;
+        }
+
+        private double[] vec(String name) {
+            TensorView t = cp.tensor(name);
+            double[] out = new double[(int) t.elementCount()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = t.getFloat(i);
+            }
+            return out;
+        }
+
+        private double[][] mat(String name) {
+            TensorView t = cp.tensor(name);
+            int rows = (int) t.dim(0), cols = (int) t.dim(1);
+            double[][] out = new double[rows][cols];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    out[r][c] = t.getFloat((long) r * cols + c);
+                }
+            }
+            return out;
+        }
+
+        private double[] row(String name, int r, int cols) {
+            TensorView t = cp.tensor(name);
+            double[] out = new double[cols];
+            for (int c = 0; c < cols; c++) {
+                out[c] = t.getFloat((long) r * cols + c);
+            }
+            return out;
         }
     }
 

@@ -5,7 +5,7 @@ public final class SpiVersion {
     /** Incremented on incompatible changes of any interface in this module. */
     public static final int MAJOR = 1;
     /** Incremented on compatible additions. */
-    public static final int MINOR = 0;
+    public static final int MINOR = 1; // 1.1: BlockDecoding, SamplerProvider block defaults, KvCache
 
     private SpiVersion() {
     }

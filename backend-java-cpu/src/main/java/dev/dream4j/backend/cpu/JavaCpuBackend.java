@@ -6,6 +6,7 @@ import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.backend.BackendCapabilities;
 import dev.dream4j.spi.backend.BackendOptions;
 import dev.dream4j.spi.backend.ForwardBatch;
+import dev.dream4j.spi.backend.KvCache;
 import dev.dream4j.spi.backend.Logits;
 import dev.dream4j.spi.model.Checkpoint;
 import dev.dream4j.spi.model.DType;
@@ -98,7 +99,7 @@ final class JavaCpuBackend implements Backend {
         }
         int threads = options.threadsOrAvailable();
         this.pool = new Parallel(threads);
-        this.capabilities = new BackendCapabilities(MAX_BATCH, true, false, EnumSet.of(DType.BF16, DType.F16, DType.F32));
+        this.capabilities = new BackendCapabilities(MAX_BATCH, true, true, EnumSet.of(DType.BF16, DType.F16, DType.F32));
         LOG.debug("java-cpu backend opened: {} layers, hidden {}, {} threads, vector species {}", layers.length, h, threads, F);
     }
 
@@ -137,13 +138,107 @@ final class JavaCpuBackend implements Backend {
 
     @Override
     public Logits forward(ForwardBatch batch) {
+        checkOpen();
+        validate(batch);
+        return run(batch, 0, batch.length(), null, false);
+    }
+
+    @Override
+    public KvCache openCache(int batch, int length) {
+        checkOpen();
+        if (batch < 1 || batch > MAX_BATCH) {
+            throw new InvalidRequestException("batch", "cache batch must be in [1, " + MAX_BATCH + "], got " + batch);
+        }
+        if (length < 1) {
+            throw new InvalidRequestException("length", "cache length must be >= 1, got " + length);
+        }
+        return new CpuKvCache(batch, length);
+    }
+
+    private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("backend is closed");
         }
-        validate(batch);
+    }
+
+    /**
+     * Post-RoPE keys and values (bias included) of every slot and layer, {@code [layer][slot * kvDim]}, filled by
+     * {@link #refresh}. Window calls read it and leave it unchanged.
+     */
+    private final class CpuKvCache implements KvCache {
+        private final int batch;
+        private final int length;
+        private float[][] keys;
+        private float[][] values;
+        private boolean filled;
+
+        CpuKvCache(int batch, int length) {
+            this.batch = batch;
+            this.length = length;
+            long n = (long) batch * length * spec.kvDim();
+            if (n > Integer.MAX_VALUE - 16) {
+                throw new InvalidRequestException("length", batch + " x " + length + " slots exceed what one java-cpu cache can hold");
+            }
+            this.keys = new float[layers.length][(int) n];
+            this.values = new float[layers.length][(int) n];
+        }
+
+        private void check(ForwardBatch fb) {
+            checkOpen();
+            if (keys == null) {
+                throw new IllegalStateException("cache is closed");
+            }
+            if (fb.batch() != batch || fb.length() != length) {
+                throw new InvalidRequestException("batch", "cache was opened for " + batch + " x " + length
+                        + " slots, the batch has " + fb.batch() + " x " + fb.length());
+            }
+            validate(fb);
+        }
+
+        @Override
+        public Logits refresh(ForwardBatch fb) {
+            check(fb);
+            Logits out = run(fb, 0, length, this, true);
+            filled = true;
+            return out;
+        }
+
+        @Override
+        public Logits window(ForwardBatch fb, int from, int to) {
+            check(fb);
+            if (!filled) {
+                throw new IllegalStateException("window before the first refresh");
+            }
+            if (from < 0 || to > length || from >= to) {
+                throw new InvalidRequestException("window", "window [" + from + ", " + to + ") is not inside [0, " + length + ")");
+            }
+            for (int r = 0; r < fb.rowCount(); r++) {
+                int j = fb.row(r) % length;
+                if (j < from || j >= to) {
+                    throw new InvalidRequestException("rows", "requested slot " + j + " lies outside the window [" + from + ", " + to + ")");
+                }
+            }
+            return run(fb, from, to, this, false);
+        }
+
+        @Override
+        public void close() {
+            keys = null;
+            values = null;
+        }
+    }
+
+    /**
+     * The forward pass over slots {@code [from, to)} of every row. Keys and values of slots outside the window come
+     * from {@code cache} (which must then be filled); with {@code store}, the window's keys and values are written
+     * into the cache (a refresh: the window is the whole canvas). With the whole canvas and no cache this is the plain
+     * forward, operation for operation.
+     */
+    private Logits run(ForwardBatch batch, int from, int to, CpuKvCache cache, boolean store) {
         final int bsz = batch.batch();
         final int len = batch.length();
-        final int tokens = bsz * len;
+        final int w = to - from;
+        final int tokens = bsz * w;
         final int h = spec.hiddenSize();
         final int q = spec.qDim();
         final int kv = spec.kvDim();
@@ -153,22 +248,32 @@ final class JavaCpuBackend implements Backend {
 
         float[] x = new float[tokens * h];
         for (int b = 0; b < bsz; b++) {
-            for (int j = 0; j < len; j++) {
-                MatrixSource.of(embed).readRow(batch.token(b, j), 0, h, x, (b * len + j) * h);
+            for (int j = from; j < to; j++) {
+                MatrixSource.of(embed).readRow(batch.token(b, j), 0, h, x, (b * w + j - from) * h);
             }
         }
-        float[][] rope = ropeTables(batch);
+        float[][] rope = ropeTables(batch, from, to);
         float[] xn = new float[tokens * h];
         float[] qkv = new float[tokens * qkvDim];
         float[] att = new float[tokens * q];
         float[] proj = new float[tokens * h];
         float[] gu = new float[tokens * 2 * inter];
         float[] act = new float[tokens * inter];
-        for (Layer layer : layers) {
+        for (int l = 0; l < layers.length; l++) {
+            Layer layer = layers[l];
             rmsNorm(x, xn, tokens, h, layer.inNorm, eps);
             Gemm.gemm(xn, 0, h, tokens, layer.qkv, qkv, 0, qkvDim, pool);
             addBiasAndRope(qkv, tokens, layer.qkvBias, rope);
-            attention(batch, qkv, att);
+            if (store) {
+                float[] ck = cache.keys[l];
+                float[] cv = cache.values[l];
+                for (int t = 0; t < tokens; t++) {
+                    System.arraycopy(qkv, t * qkvDim + q, ck, t * kv, kv);
+                    System.arraycopy(qkv, t * qkvDim + q + kv, cv, t * kv, kv);
+                }
+            }
+            boolean stale = cache != null && !store;
+            attention(batch, from, to, qkv, att, stale ? cache.keys[l] : null, stale ? cache.values[l] : null);
             Gemm.gemm(att, 0, q, tokens, layer.o, proj, 0, h, pool);
             add(x, proj, tokens * h);
             rmsNorm(x, xn, tokens, h, layer.postNorm, eps);
@@ -180,7 +285,9 @@ final class JavaCpuBackend implements Backend {
         int rows = batch.rowCount();
         float[] sel = new float[rows * h];
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(x, batch.row(r) * h, sel, r * h, h);
+            int slot = batch.row(r);
+            int local = (slot / len) * w + (slot % len) - from;
+            System.arraycopy(x, local * h, sel, r * h, h);
         }
         float[] seln = new float[rows * h];
         rmsNorm(sel, seln, rows, h, finalNorm, eps);
@@ -218,14 +325,15 @@ final class JavaCpuBackend implements Backend {
     }
 
     /** cos and sin per slot, {@code [tokens][headDim/2]}, in fp32 as the reference computes them. */
-    private float[][] ropeTables(ForwardBatch batch) {
+    private float[][] ropeTables(ForwardBatch batch, int from, int to) {
         int half = spec.headDim() / 2;
-        int tokens = batch.batch() * batch.length();
+        int w = to - from;
+        int tokens = batch.batch() * w;
         float[] cos = new float[tokens * half];
         float[] sin = new float[tokens * half];
         for (int b = 0; b < batch.batch(); b++) {
-            for (int j = 0; j < batch.length(); j++) {
-                int t = b * batch.length() + j;
+            for (int j = from; j < to; j++) {
+                int t = b * w + j - from;
                 float pos = batch.position(b, j);
                 for (int i = 0; i < half; i++) {
                     float angle = pos * invFreq[i];
@@ -267,67 +375,99 @@ final class JavaCpuBackend implements Backend {
     /**
      * Bidirectional grouped-query attention, per (sequence, KV head): the visible slots are gathered, the group's
      * query heads are stacked into one matrix, and {@code S = Q·K^T}, softmax, {@code O = P·V} run as GEMMs.
-     * Hidden slots get a zero output.
+     * Hidden slots get a zero output. {@code qkv} and {@code att} hold the window {@code [from, to)} of every row;
+     * queries are the window's visible slots; keys and values of visible slots outside the window come from
+     * {@code cacheK}/{@code cacheV} ({@code [slot * kvDim]}), which must then be given. Keys are gathered in slot
+     * order whatever their source, so a whole-canvas window is the uncached computation.
      */
-    private void attention(ForwardBatch batch, float[] qkv, float[] att) {
+    private void attention(ForwardBatch batch, int from, int to, float[] qkv, float[] att, float[] cacheK, float[] cacheV) {
         final int len = batch.length();
+        final int w = to - from;
         final int d = spec.headDim();
         final int heads = spec.numHeads();
         final int kvHeads = spec.numKvHeads();
         final int group = heads / kvHeads;
         final int q = spec.qDim();
-        final int width = q + 2 * spec.kvDim();
+        final int kvDim = spec.kvDim();
+        final int width = q + 2 * kvDim;
         final float scale = (float) (1.0 / Math.sqrt(d));
         final int queryBlock = Math.max(1, 1024 / group);
         Arrays.fill(att, 0f);
         Supplier<IntConsumer> worker = () -> task -> {
             int b = task / kvHeads;
             int g = task % kvHeads;
-            int[] vis = new int[len];
+            int[] visQ = new int[w]; // local indices of the window's visible slots
+            int nq = 0;
+            for (int j = from; j < to; j++) {
+                if (batch.isVisible(b, j)) {
+                    visQ[nq++] = b * w + j - from;
+                }
+            }
+            if (nq == 0) {
+                return;
+            }
             int nv = 0;
             for (int j = 0; j < len; j++) {
                 if (batch.isVisible(b, j)) {
-                    vis[nv++] = b * len + j;
+                    nv++;
                 }
-            }
-            if (nv == 0) {
-                return;
             }
             float[] k = new float[nv * d];
             float[] vt = new float[d * nv];
             int kCol = q + g * d;
-            int vCol = q + spec.kvDim() + g * d;
-            for (int j = 0; j < nv; j++) {
-                System.arraycopy(qkv, vis[j] * width + kCol, k, j * d, d);
-                int src = vis[j] * width + vCol;
-                for (int e = 0; e < d; e++) {
-                    vt[e * nv + j] = qkv[src + e];
+            int vCol = q + kvDim + g * d;
+            int r = 0;
+            for (int j = 0; j < len; j++) {
+                if (!batch.isVisible(b, j)) {
+                    continue;
                 }
+                float[] ks;
+                float[] vs;
+                int ko;
+                int vo;
+                if (j >= from && j < to) {
+                    int t = b * w + j - from;
+                    ks = qkv;
+                    vs = qkv;
+                    ko = t * width + kCol;
+                    vo = t * width + vCol;
+                } else {
+                    int slot = b * len + j;
+                    ks = cacheK;
+                    vs = cacheV;
+                    ko = slot * kvDim + g * d;
+                    vo = ko;
+                }
+                System.arraycopy(ks, ko, k, r * d, d);
+                for (int e = 0; e < d; e++) {
+                    vt[e * nv + r] = vs[vo + e];
+                }
+                r++;
             }
             MatrixSource kMat = MatrixSource.ofArray(k, 0, nv, d, d);
             MatrixSource vMat = MatrixSource.ofArray(vt, 0, d, nv, nv);
-            int qb = Math.min(nv, queryBlock);
+            int qb = Math.min(nq, queryBlock);
             float[] qs = new float[group * qb * d];
             float[] s = new float[group * qb * nv];
             float[] o = new float[group * qb * d];
-            for (int i0 = 0; i0 < nv; i0 += qb) {
-                int ni = Math.min(qb, nv - i0);
+            for (int i0 = 0; i0 < nq; i0 += qb) {
+                int ni = Math.min(qb, nq - i0);
                 int rowsHere = group * ni;
                 for (int hh = 0; hh < group; hh++) {
                     int qCol = (g * group + hh) * d;
                     for (int i = 0; i < ni; i++) {
-                        System.arraycopy(qkv, vis[i0 + i] * width + qCol, qs, (hh * ni + i) * d, d);
+                        System.arraycopy(qkv, visQ[i0 + i] * width + qCol, qs, (hh * ni + i) * d, d);
                     }
                 }
                 Gemm.gemm(qs, 0, d, rowsHere, kMat, s, 0, nv, null);
-                for (int r = 0; r < rowsHere; r++) {
-                    softmax(s, r * nv, nv, scale);
+                for (int rr = 0; rr < rowsHere; rr++) {
+                    softmax(s, rr * nv, nv, scale);
                 }
                 Gemm.gemm(s, 0, nv, rowsHere, vMat, o, 0, d, null);
                 for (int hh = 0; hh < group; hh++) {
                     int qCol = (g * group + hh) * d;
                     for (int i = 0; i < ni; i++) {
-                        System.arraycopy(o, (hh * ni + i) * d, att, vis[i0 + i] * q + qCol, d);
+                        System.arraycopy(o, (hh * ni + i) * d, att, visQ[i0 + i] * q + qCol, d);
                     }
                 }
             }

@@ -2,9 +2,41 @@ package dev.dream4j.spi.sampling;
 
 import dev.dream4j.spi.Plugin;
 
-/** Makes samplers; selected by {@link #name()} ({@code --sampler NAME}). */
+import java.util.OptionalInt;
+
+/**
+ * Makes samplers; selected by {@link #name()} ({@code --sampler NAME}).
+ *
+ * <p><b>Block samplers</b> (SPI 1.1, additive): a provider whose {@link #defaultBlockLength()} is present is a block
+ * sampler (Fast-dLLM's threshold and factor rules). Requests naming it run semi-autoregressive block decoding: the
+ * engine hands the sampler only the masked slots of the current block, each step, until the block is decoded; the
+ * sampler must commit at least one slot per batch row that has masks in the block (the schedule in
+ * {@link StepContext#info()} is then only informative). Any other sampler can also run in block mode when the request
+ * sets a block length; the engine then gives it, per block, Dream's schedule over that block's share of the steps
+ * with the block's mask count ({@link StepContext#maskCounts()} counts the block's masks only).
+ */
 public interface SamplerProvider extends Plugin {
 
     /** A sampler for one request. */
     Sampler create(SamplingParams params);
+
+    /**
+     * A sampler for one request in block decoding; block samplers override it to read τ or f. The default ignores
+     * {@code block} and calls {@link #create(SamplingParams)}.
+     *
+     * @since SPI 1.1
+     */
+    default Sampler create(SamplingParams params, BlockDecoding block) {
+        return create(params);
+    }
+
+    /**
+     * Present for block samplers: the block length used when the request sets none. Empty (the default) for
+     * step-schedule samplers.
+     *
+     * @since SPI 1.1
+     */
+    default OptionalInt defaultBlockLength() {
+        return OptionalInt.empty();
+    }
 }
