@@ -13,6 +13,7 @@ import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.backend.BackendCapabilities;
 import dev.dream4j.spi.backend.BackendOptions;
 import dev.dream4j.spi.backend.ForwardBatch;
+import dev.dream4j.spi.backend.KvCache;
 import dev.dream4j.spi.backend.Logits;
 import dev.dream4j.spi.model.Checkpoint;
 import dev.dream4j.spi.model.DType;
@@ -37,7 +38,8 @@ import java.util.Set;
 
 /**
  * One ONNX Runtime session over the Dream graph of {@link DreamGraph}, weights converted to fp32 and handed over with
- * {@code SessionOptions.addExternalInitializers} (no weight file is written). Every forward uses a zero-length past.
+ * {@code SessionOptions.addExternalInitializers} (no weight file is written). Every forward uses a zero-length past;
+ * {@link #openCache} gives an {@link OnnxKvCache}, which feeds cached post-RoPE keys and values as the past.
  */
 final class OnnxBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxBackend.class);
@@ -53,6 +55,7 @@ final class OnnxBackend implements Backend {
     private final DreamGraph.Options graphOptions;
     private final OnnxDevice.Resolved device;
     private final Set<String> wantedOutputs = Set.of(DreamGraph.LOGITS);
+    private final Set<String> allOutputs;
     private volatile boolean closed;
 
     private OnnxBackend(ModelDescription model, OrtEnvironment env, OrtSession session, OrtSession.SessionOptions sessionOptions,
@@ -64,6 +67,12 @@ final class OnnxBackend implements Backend {
         this.weights = weights;
         this.graphOptions = graphOptions;
         this.device = device;
+        Set<String> all = new java.util.HashSet<>(wantedOutputs);
+        for (int l = 0; l < model.spec().numLayers(); l++) {
+            all.add(DreamGraph.presentKey(l));
+            all.add(DreamGraph.presentValue(l));
+        }
+        this.allOutputs = Set.copyOf(all);
     }
 
     static OnnxBackend open(ModelDescription model, Checkpoint checkpoint, BackendOptions options) {
@@ -166,56 +175,99 @@ final class OnnxBackend implements Backend {
 
     @Override
     public BackendCapabilities capabilities() {
-        return new BackendCapabilities(MAX_BATCH, true, false, Set.of(DType.BF16, DType.F16, DType.F32));
+        return new BackendCapabilities(MAX_BATCH, true, true, Set.of(DType.BF16, DType.F16, DType.F32));
     }
 
     @Override
     public Logits forward(ForwardBatch batch) {
+        checkOpen();
+        validate(batch);
+        int rows = batch.rowCount();
+        if (rows == 0) {
+            return new Logits(0, model.spec().vocabSize(), new float[0]);
+        }
+        return run(batch.batch(), batch.length(), slots(batch, 0, batch.length()), mask(batch), requestedRows(batch), 0, null, null, null);
+    }
+
+    @Override
+    public KvCache openCache(int batch, int length) {
+        checkOpen();
+        return new OnnxKvCache(this, batch, length);
+    }
+
+    void checkOpen() {
         if (closed) {
             throw new IllegalStateException("backend is closed");
         }
-        validate(batch);
-        ModelSpec s = model.spec();
-        int vocab = s.vocabSize();
-        int rows = batch.rowCount();
-        if (rows == 0) {
-            return new Logits(0, vocab, new float[0]);
-        }
+    }
+
+    /** Receives the {@code present.*} outputs of one run, per layer ({@code [batch, kv_heads, total, head_dim]}). */
+    interface PresentSink {
+        void accept(int layer, FloatBuffer key, FloatBuffer value);
+    }
+
+    /** Input ids and positions of slots {@code [from, to)} of every row, {@code [batch, to - from]} row-major. */
+    static long[][] slots(ForwardBatch batch, int from, int to) {
         int b = batch.batch();
-        int len = batch.length();
-        long[] shape2 = {b, len};
+        int w = to - from;
+        long[] ids = new long[b * w];
+        long[] pos = new long[b * w];
+        int at = 0;
+        for (int i = 0; i < b; i++) {
+            for (int j = from; j < to; j++) {
+                ids[at] = batch.token(i, j);
+                pos[at++] = batch.position(i, j);
+            }
+        }
+        return new long[][]{ids, pos};
+    }
+
+    private static long[] requestedRows(ForwardBatch batch) {
+        long[] index = new long[batch.rowCount()];
+        for (int r = 0; r < index.length; r++) {
+            index[r] = batch.row(r);
+        }
+        return index;
+    }
+
+    /**
+     * One session run over {@code seq} fed slots per row, after {@code past} cached keys.
+     *
+     * @param slots       input ids and positions from {@link #slots}
+     * @param mask        bool {@code [batch, 1, seq, past + seq]}, direct
+     * @param index       flat fed slots ({@code b * seq + j}) whose logits are wanted; not empty
+     * @param pastKeys    per layer fp32 {@code [batch, kv_heads, past, head_dim]}, or null for a zero-length past
+     * @param pastValues  as {@code pastKeys}
+     * @param presents    receives {@code present.*} when not null (they are only fetched then)
+     */
+    Logits run(int b, int seq, long[][] slots, ByteBuffer mask, long[] index, int past, FloatBuffer[] pastKeys,
+               FloatBuffer[] pastValues, PresentSink presents) {
+        ModelSpec s = model.spec();
+        long[] shape2 = {b, seq};
+        long[] pastShape = {b, s.numKvHeads(), past, s.headDim()};
         List<OnnxTensor> inputs = new ArrayList<>();
         try {
-            LongBuffer ids = LongBuffer.allocate(b * len);
-            LongBuffer pos = LongBuffer.allocate(b * len);
-            for (int i = 0; i < b; i++) {
-                for (int j = 0; j < len; j++) {
-                    ids.put(batch.token(i, j));
-                    pos.put(batch.position(i, j));
-                }
-            }
-            ids.flip();
-            pos.flip();
-            LongBuffer index = LongBuffer.allocate(rows);
-            for (int r = 0; r < rows; r++) {
-                index.put(batch.row(r));
-            }
-            index.flip();
             Map<String, OnnxTensor> feed = new HashMap<>();
-            feed.put(DreamGraph.INPUT_IDS, track(inputs, OnnxTensor.createTensor(env, ids, shape2)));
-            feed.put(DreamGraph.POSITION_IDS, track(inputs, OnnxTensor.createTensor(env, pos, shape2)));
-            feed.put(DreamGraph.LOGITS_INDEX, track(inputs, OnnxTensor.createTensor(env, index, new long[]{rows})));
-            feed.put(DreamGraph.ATTN_MASK, track(inputs, OnnxTensor.createTensor(env, mask(batch), new long[]{b, 1, len, len}, OnnxJavaType.BOOL)));
-            OnnxTensor emptyPast = track(inputs, OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
-                    new long[]{b, s.numKvHeads(), 0, s.headDim()}));
+            feed.put(DreamGraph.INPUT_IDS, track(inputs, OnnxTensor.createTensor(env, LongBuffer.wrap(slots[0]), shape2)));
+            feed.put(DreamGraph.POSITION_IDS, track(inputs, OnnxTensor.createTensor(env, LongBuffer.wrap(slots[1]), shape2)));
+            feed.put(DreamGraph.LOGITS_INDEX, track(inputs, OnnxTensor.createTensor(env, LongBuffer.wrap(index), new long[]{index.length})));
+            feed.put(DreamGraph.ATTN_MASK, track(inputs, OnnxTensor.createTensor(env, mask, new long[]{b, 1, seq, past + seq}, OnnxJavaType.BOOL)));
+            OnnxTensor emptyPast = pastKeys == null ? track(inputs, OnnxTensor.createTensor(env, FloatBuffer.allocate(0), pastShape)) : null;
             for (int l = 0; l < s.numLayers(); l++) {
-                feed.put(DreamGraph.pastKey(l), emptyPast);
-                feed.put(DreamGraph.pastValue(l), emptyPast);
+                feed.put(DreamGraph.pastKey(l), emptyPast != null ? emptyPast : track(inputs, OnnxTensor.createTensor(env, pastKeys[l], pastShape)));
+                feed.put(DreamGraph.pastValue(l), emptyPast != null ? emptyPast : track(inputs, OnnxTensor.createTensor(env, pastValues[l], pastShape)));
             }
-            try (OrtSession.Result result = session.run(feed, wantedOutputs)) {
+            try (OrtSession.Result result = session.run(feed, presents == null ? wantedOutputs : allOutputs)) {
                 OnnxTensor logits = (OnnxTensor) result.get(DreamGraph.LOGITS).orElseThrow();
-                Logits out = Logits.allocate(rows, vocab);
+                Logits out = Logits.allocate(index.length, s.vocabSize());
                 logits.getFloatBuffer().get(out.data());
+                if (presents != null) {
+                    for (int l = 0; l < s.numLayers(); l++) {
+                        OnnxTensor k = (OnnxTensor) result.get(DreamGraph.presentKey(l)).orElseThrow();
+                        OnnxTensor v = (OnnxTensor) result.get(DreamGraph.presentValue(l)).orElseThrow();
+                        presents.accept(l, k.getFloatBuffer(), v.getFloatBuffer());
+                    }
+                }
                 return out;
             }
         } catch (OrtException e) {
@@ -231,7 +283,7 @@ final class OnnxBackend implements Backend {
      * The pairwise mask {@code allowed[i][j] = visible[i] && visible[j]} ({@code dream-semantics.md} §1). A hidden
      * query's row is all false; the graph turns its attention output into zero.
      */
-    private static ByteBuffer mask(ForwardBatch batch) {
+    static ByteBuffer mask(ForwardBatch batch) {
         int b = batch.batch();
         int len = batch.length();
         ByteBuffer m = ByteBuffer.allocateDirect(b * len * len).order(ByteOrder.nativeOrder());
@@ -254,7 +306,7 @@ final class OnnxBackend implements Backend {
         return m;
     }
 
-    private void validate(ForwardBatch batch) {
+    void validate(ForwardBatch batch) {
         if (batch.batch() > MAX_BATCH) {
             throw new InvalidRequestException("batch", "batch " + batch.batch() + " exceeds this backend's maximum of " + MAX_BATCH);
         }

@@ -78,6 +78,23 @@ final class DoubleReference {
 
     /** Logits {@code [rows][vocab]} for the batch's requested rows. */
     double[][] forward(ForwardBatch fb) {
+        return forward(fb, null, 0, fb.length(), null);
+    }
+
+    /** Post-RoPE keys and values {@code [layer][row][slot][kv_dim]} of one forward. */
+    record Kv(double[][][][] k, double[][][][] v) {
+        static Kv of(int layers, int batch, int length) {
+            return new Kv(new double[layers][batch][length][], new double[layers][batch][length][]);
+        }
+    }
+
+    /**
+     * A cached forward: at every layer, slots {@code [from, to)} compute fresh keys and values from this batch while
+     * every other slot's keys and values are {@code stale}'s of the same layer (null: all fresh, then from/to must
+     * cover the canvas); only window slots' hidden states are propagated. {@code capture} (may be null) receives the
+     * keys and values used. Requested rows must lie in the window.
+     */
+    double[][] forward(ForwardBatch fb, Kv stale, int from, int to, Kv capture) {
         int bsz = fb.batch();
         int len = fb.length();
         int hid = s.hiddenSize();
@@ -109,6 +126,11 @@ final class DoubleReference {
                 double[][] k = new double[len][];
                 double[][] v = new double[len][];
                 for (int j = 0; j < len; j++) {
+                    if (stale != null && (j < from || j >= to)) {
+                        k[j] = stale.k()[l][b][j];
+                        v[j] = stale.v()[l][b][j];
+                        continue;
+                    }
                     double[] h = rms(x[b][j], wIn);
                     q[j] = linear(wq, bq, h, s.qDim());
                     k[j] = linear(wk, bk, h, s.kvDim());
@@ -116,8 +138,12 @@ final class DoubleReference {
                     rope(q[j], s.numHeads(), fb.position(b, j));
                     rope(k[j], s.numKvHeads(), fb.position(b, j));
                 }
+                if (capture != null) {
+                    capture.k()[l][b] = k.clone();
+                    capture.v()[l][b] = v.clone();
+                }
                 double[][] att = new double[len][s.qDim()];
-                for (int i = 0; i < len; i++) {
+                for (int i = from; i < to; i++) {
                     if (!fb.isVisible(b, i)) {
                         continue;
                     }
@@ -150,7 +176,7 @@ final class DoubleReference {
                         }
                     }
                 }
-                for (int j = 0; j < len; j++) {
+                for (int j = from; j < to; j++) {
                     double[] o = linear(wo, null, att[j], hid);
                     for (int i = 0; i < hid; i++) {
                         x[b][j][i] += o[i];
@@ -173,6 +199,9 @@ final class DoubleReference {
         double[][] out = new double[fb.rowCount()][];
         for (int r = 0; r < fb.rowCount(); r++) {
             int slot = fb.row(r);
+            if (slot % len < from || slot % len >= to) {
+                throw new IllegalArgumentException("row " + slot + " is outside the window");
+            }
             out[r] = linear(lm, null, rms(x[slot / len][slot % len], wf), s.vocabSize());
         }
         return out;
