@@ -44,10 +44,14 @@ final class PluginsCommand implements Callable<Integer> {
                 return m;
             }).toList()));
         } else {
-            out.printf("%-17s %-20s %8s  %-9s %-30s %-15s %s%n", "KIND", "NAME", "PRIORITY", "AVAILABLE", "MODULE", "VERSION", "ORIGIN");
+            int nameWidth = Math.max(4, all.stream().mapToInt(d -> d.name().length()).max().orElse(0));
+            int moduleWidth = Math.max(6, all.stream().mapToInt(d -> d.module().length()).max().orElse(0));
+            int versionWidth = Math.max(7, all.stream().mapToInt(d -> d.version().length()).max().orElse(0));
+            String format = "%-17s %-" + nameWidth + "s %8s  %-9s %-" + moduleWidth + "s %-" + versionWidth + "s %s%n";
+            out.printf(format, "KIND", "NAME", "PRIORITY", "AVAILABLE", "MODULE", "VERSION", "ORIGIN");
             for (PluginDescriptor d : all) {
-                out.printf("%-17s %-20s %8d  %-9s %-30s %-15s %s%n", d.kind().label(), d.name(), d.priority(),
-                        d.available() ? "yes" : "no", d.module(), d.version().isEmpty() ? "-" : d.version(), d.origin());
+                out.printf(format, d.kind().label(), d.name(), d.priority(), d.available() ? "yes" : "no", d.module(),
+                        d.version().isEmpty() ? "-" : d.version(), d.origin());
             }
         }
         for (String p : registry.problems()) {

@@ -61,9 +61,12 @@ public final class PluginDirectories {
                     sources.add(PluginDirectories.class.getModule().isNamed() ? layer(entry) : classLoader(entry));
                 } catch (FindException | ResolutionException | LayerInstantiationException | IllegalArgumentException
                          | SecurityException | IOException e) {
-                    String msg = "plug-in " + entry + " cannot be loaded: " + e.getMessage();
+                    StringBuilder msg = new StringBuilder("plug-in " + entry + " cannot be loaded: " + e.getMessage());
+                    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                        msg.append(": ").append(c.getMessage());
+                    }
                     LOG.warn("{} (skipped)", msg);
-                    problems.add(msg);
+                    problems.add(msg.toString());
                 }
             }
         }
