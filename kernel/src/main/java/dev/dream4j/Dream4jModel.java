@@ -14,6 +14,7 @@ import dev.dream4j.api.Prompt;
 import dev.dream4j.api.UnsupportedFeatureException;
 import dev.dream4j.checkpoint.HfCheckpoint;
 import dev.dream4j.kernel.backend.SerializingBackend;
+import dev.dream4j.kernel.engine.BlockDenoisingEngine;
 import dev.dream4j.kernel.engine.DenoisingEngine;
 import dev.dream4j.kernel.engine.RequestResolver;
 import dev.dream4j.kernel.engine.ResolvedGeneration;
@@ -194,7 +195,18 @@ public final class Dream4jModel implements DiffusionLM {
 
     /** Fills every default of {@code request} for prompts of padded length {@code promptLength}. */
     public ResolvedGeneration resolve(GenerationRequest request, int promptLength) {
-        return new RequestResolver(model).resolve(request, promptLength);
+        RequestResolver resolver = new RequestResolver(model);
+        ResolvedGeneration base = resolver.resolve(request, promptLength);
+        SamplerProvider provider = registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of(base.sampler()));
+        return resolver.withBlocks(request, base, provider.defaultBlockLength());
+    }
+
+    /** The sampler of resolved settings: block samplers get the block settings (threshold, factor). */
+    public Sampler sampler(ResolvedGeneration settings) {
+        SamplerProvider provider = registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of(settings.sampler()));
+        return settings.block().isPresent()
+                ? provider.create(settings.params(), settings.block().get().decoding())
+                : provider.create(settings.params());
     }
 
     /** The sampler plug-in of {@code name} (typed error listing the installed ones when unknown). */
@@ -229,13 +241,15 @@ public final class Dream4jModel implements DiffusionLM {
         }
         int promptLength = prompts.stream().mapToInt(a -> a.length).max().orElse(0);
         ResolvedGeneration settings = resolve(request, promptLength);
-        Sampler sampler = sampler(settings.sampler(), settings.params());
+        Sampler sampler = sampler(settings);
         List<LogitsProcessor> processors = processors(settings.params());
         DenoisingEngine engine = new DenoisingEngine(backend, model);
         DenoisingEngine.Canvas canvas = engine.canvas(prompts, settings.canvasLength() - promptLength);
-        LOG.debug("generate: {} row(s), canvas {}, {} steps, sampler {}, seed {}", canvas.batch(), canvas.length(),
-                settings.params().steps(), settings.sampler(), settings.seed());
-        int steps = engine.run(canvas, settings, sampler, processors, random(settings.seed()), listener);
+        LOG.debug("generate: {} row(s), canvas {}, {} steps, sampler {}, seed {}, blocks {}", canvas.batch(), canvas.length(),
+                settings.params().steps(), settings.sampler(), settings.seed(), settings.block());
+        int steps = settings.block().isPresent()
+                ? new BlockDenoisingEngine(backend, model).run(canvas, settings, sampler, processors, random(settings.seed()), listener)
+                : engine.run(canvas, settings, sampler, processors, random(settings.seed()), listener);
         List<GenerationResult.GeneratedSequence> sequences = new ArrayList<>();
         int eos = model.tokens().eos();
         for (int b = 0; b < canvas.batch(); b++) {

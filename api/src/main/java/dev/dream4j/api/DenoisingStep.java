@@ -16,9 +16,10 @@ import java.util.List;
  * @param rowsComputed canvas slots (over all rows) this step's forward computed: the whole canvas for a full
  *                     forward, the window for a cached step, 0 when the step ran no forward
  * @param cacheHits    canvas slots whose keys and values this step's forward took from the key/value cache
+ * @param logitRows    rows this step's forward sent through lm_head (the masked slots it predicted)
  */
 public record DenoisingStep(int step, int totalSteps, List<List<Integer>> canvas, List<List<Integer>> committed,
-                            int masksLeft, int forwards, long rowsComputed, long cacheHits) {
+                            int masksLeft, int forwards, long rowsComputed, long cacheHits, int logitRows) {
     public DenoisingStep {
         canvas = canvas.stream().map(List::copyOf).toList();
         committed = committed.stream().map(List::copyOf).toList();
@@ -26,11 +27,11 @@ public record DenoisingStep(int step, int totalSteps, List<List<Integer>> canvas
 
     /**
      * A step of an uncached loop that runs one full forward per step: {@code forwards = step + 1},
-     * {@code rowsComputed} = every slot of the canvas, no cache hits.
+     * {@code rowsComputed} = every slot of the canvas, no cache hits, {@code logitRows} = the slots committed.
      */
     public DenoisingStep(int step, int totalSteps, List<List<Integer>> canvas, List<List<Integer>> committed,
                          int masksLeft) {
         this(step, totalSteps, canvas, committed, masksLeft, step + 1,
-                canvas.stream().mapToLong(List::size).sum(), 0L);
+                canvas.stream().mapToLong(List::size).sum(), 0L, committed.stream().mapToInt(List::size).sum());
     }
 }

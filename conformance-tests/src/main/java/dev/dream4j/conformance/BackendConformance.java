@@ -503,18 +503,19 @@ public abstract class BackendConformance {
      * post-RoPE key and value; canvas {@code b} runs only the window's slots, attending at each layer to its own fresh
      * keys and values inside the window and to {@code a}'s keys and values of the same layer outside it.
      */
-    static final class StaleReference {
+    public static final class StaleReference {
         private final ModelSpec spec;
         private final Checkpoint cp;
         private final WeightNames names;
 
-        StaleReference(ModelDescription model, Checkpoint cp) {
+        public StaleReference(ModelDescription model, Checkpoint cp) {
             this.spec = model.spec();
             this.cp = cp;
             this.names = model.weights();
         }
 
-        double[][] window(ForwardBatch a, ForwardBatch b, int from, int to) {
+        /** Logits of {@code b}'s requested rows (inside the window) after {@code refresh(a)}, {@code window(b, from, to)}. */
+        public double[][] window(ForwardBatch a, ForwardBatch b, int from, int to) {
             int len = a.length(), h = spec.hiddenSize();
             int n = a.batch();
             double[][][] xa = new double[n][len][];

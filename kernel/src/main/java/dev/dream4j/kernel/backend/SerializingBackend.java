@@ -3,6 +3,7 @@ package dev.dream4j.kernel.backend;
 import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.backend.BackendCapabilities;
 import dev.dream4j.spi.backend.ForwardBatch;
+import dev.dream4j.spi.backend.KvCache;
 import dev.dream4j.spi.backend.Logits;
 import dev.dream4j.spi.model.ModelDescription;
 
@@ -38,6 +39,36 @@ public final class SerializingBackend implements Backend {
         synchronized (lock) {
             return delegate.forward(batch);
         }
+    }
+
+    @Override
+    public KvCache openCache(int batch, int length) {
+        KvCache cache;
+        synchronized (lock) {
+            cache = delegate.openCache(batch, length);
+        }
+        return new KvCache() {
+            @Override
+            public Logits refresh(ForwardBatch b) {
+                synchronized (lock) {
+                    return cache.refresh(b);
+                }
+            }
+
+            @Override
+            public Logits window(ForwardBatch b, int from, int to) {
+                synchronized (lock) {
+                    return cache.window(b, from, to);
+                }
+            }
+
+            @Override
+            public void close() {
+                synchronized (lock) {
+                    cache.close();
+                }
+            }
+        };
     }
 
     @Override

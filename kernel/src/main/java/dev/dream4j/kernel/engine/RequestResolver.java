@@ -1,12 +1,16 @@
 package dev.dream4j.kernel.engine;
 
+import dev.dream4j.api.CacheMode;
 import dev.dream4j.api.GenerationRequest;
 import dev.dream4j.api.InvalidRequestException;
 import dev.dream4j.spi.model.GenerationDefaults;
 import dev.dream4j.spi.model.ModelDescription;
 import dev.dream4j.spi.sampling.SamplingParams;
 
+import dev.dream4j.spi.sampling.BlockDecoding;
+
 import java.security.SecureRandom;
+import java.util.OptionalInt;
 
 /**
  * Fills a request's empty settings: the request's value, else the checkpoint's default
@@ -66,5 +70,38 @@ public final class RequestResolver {
         long seed = request.seed().isPresent() ? request.seed().getAsLong() : new SecureRandom().nextLong();
         return new ResolvedGeneration(sampler, new SamplingParams(temperature, topP, topK, algTemp, eps, padPenalty, steps),
                 canvas, promptLength, seed);
+    }
+
+    /**
+     * Adds block decoding to {@code base} when the request asks for it: a block length, a cache other than none, or a
+     * block sampler ({@code samplerBlockLength} present: its default block length). Otherwise returns {@code base}.
+     *
+     * @throws InvalidRequestException when a step-schedule sampler would get fewer than 2 steps per block
+     */
+    public ResolvedGeneration withBlocks(GenerationRequest request, ResolvedGeneration base, OptionalInt samplerBlockLength) {
+        CacheMode cache = request.cache().orElse(CacheMode.NONE);
+        boolean blockSampler = samplerBlockLength.isPresent();
+        if (request.blockLength().isEmpty() && cache == CacheMode.NONE && !blockSampler) {
+            if (request.earlyStop().orElse(false)) {
+                throw new InvalidRequestException("early_stop", "early stop needs block decoding: set a block length, a cache or a block sampler");
+            }
+            return base;
+        }
+        int newTokens = base.canvasLength() - base.promptLength();
+        int blockLength = request.blockLength().orElse(samplerBlockLength.orElse(BlockDecoding.DEFAULT_BLOCK_LENGTH));
+        blockLength = Math.min(blockLength, newTokens);
+        BlockSettings settings = new BlockSettings(blockLength, cache, request.earlyStop().orElse(blockSampler), blockSampler,
+                request.threshold().orElse(BlockDecoding.DEFAULT_THRESHOLD),
+                request.factor().orElse(BlockDecoding.DEFAULT_FACTOR), 0);
+        if (!blockSampler) {
+            int blocks = settings.blocks(newTokens);
+            int steps = base.params().steps();
+            if (steps < 2 * blocks) {
+                throw new InvalidRequestException("steps", "block decoding with sampler '" + base.sampler() + "' needs at least 2 steps per block: "
+                        + newTokens + " new tokens in blocks of " + blockLength + " make " + blocks + " blocks, so steps must be >= "
+                        + (2 * blocks) + ", got " + steps);
+            }
+        }
+        return base.withBlock(settings);
     }
 }
