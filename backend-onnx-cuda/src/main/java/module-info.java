@@ -11,4 +11,5 @@ module dev.dream4j.backend.onnx {
     uses dev.dream4j.spi.model.ModelFamily;
 
     provides dev.dream4j.spi.backend.BackendProvider with dev.dream4j.backend.onnx.OnnxBackendProvider;
+    provides dev.dream4j.spi.backend.ExporterProvider with dev.dream4j.backend.onnx.OnnxExporterProvider;
 }

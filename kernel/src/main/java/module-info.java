@@ -10,6 +10,7 @@ module dev.dream4j.kernel {
     exports dev.dream4j.kernel.engine;
 
     uses dev.dream4j.spi.backend.BackendProvider;
+    uses dev.dream4j.spi.backend.ExporterProvider;
     uses dev.dream4j.spi.sampling.SamplerProvider;
     uses dev.dream4j.spi.sampling.LogitsProcessorProvider;
     uses dev.dream4j.spi.model.ModelFamily;

@@ -1,7 +1,14 @@
 package dev.dream4j;
 
+import dev.dream4j.api.CheckpointException;
 import dev.dream4j.api.DiffusionLM;
+import dev.dream4j.checkpoint.HfCheckpoint;
+import dev.dream4j.kernel.plugin.PluginKind;
 import dev.dream4j.kernel.plugin.PluginRegistry;
+import dev.dream4j.spi.backend.ExporterProvider;
+import dev.dream4j.spi.model.Checkpoint;
+import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.model.ModelFamily;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -33,6 +40,35 @@ public final class Dream4j {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Writes the checkpoint in {@code modelDir} in another format with the {@link ExporterProvider} called
+     * {@code format} (for example {@code onnx}): opens the checkpoint, describes it with the model-family plug-in that
+     * reads its {@code config.json}, and exports it into {@code outDir}.
+     *
+     * @param options the exporter's settings by name (for {@code onnx}: {@code quantize=int4}, {@code block-size=32})
+     * @throws dev.dream4j.api.PluginNotFoundException when no exporter is called {@code format} (listing those there are)
+     * @throws CheckpointException                    when {@code modelDir} is not a readable checkpoint
+     */
+    public static void export(Path modelDir, String format, Path outDir, Map<String, String> options) {
+        Objects.requireNonNull(modelDir, "modelDir");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(outDir, "outDir");
+        Objects.requireNonNull(options, "options");
+        PluginRegistry registry = PluginRegistry.discover();
+        ExporterProvider exporter = registry.select(PluginKind.EXPORTER, ExporterProvider.class, Optional.of(format));
+        try (Checkpoint checkpoint = HfCheckpoint.open(modelDir)) {
+            ModelFamily family = registry.providers(PluginKind.MODEL_FAMILY, ModelFamily.class).stream()
+                    .filter(f -> f.accepts(checkpoint.config()))
+                    .findFirst()
+                    .orElseThrow(() -> new CheckpointException(checkpoint.config().file(), "model_type",
+                            "no model family plug-in reads model_type " + checkpoint.config().values().get("model_type")
+                                    + "; installed: " + registry.entries(PluginKind.MODEL_FAMILY, ModelFamily.class).stream()
+                                    .map(e -> e.descriptor().name()).toList()));
+            ModelDescription model = family.describe(checkpoint);
+            exporter.export(model, checkpoint, outDir, Map.copyOf(options));
+        }
     }
 
     /** Loading options; {@link #build()} opens the model. */

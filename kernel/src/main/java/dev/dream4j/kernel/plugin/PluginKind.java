@@ -1,6 +1,7 @@
 package dev.dream4j.kernel.plugin;
 
 import dev.dream4j.spi.backend.BackendProvider;
+import dev.dream4j.spi.backend.ExporterProvider;
 import dev.dream4j.spi.infill.InfillStrategyProvider;
 import dev.dream4j.spi.model.ModelFamily;
 import dev.dream4j.spi.sampling.LogitsProcessorProvider;
@@ -14,7 +15,8 @@ public enum PluginKind {
     LOGITS_PROCESSOR("logits-processor", LogitsProcessorProvider.class),
     TOKENIZER("tokenizer", TokenizerProvider.class),
     MODEL_FAMILY("model-family", ModelFamily.class),
-    INFILL("infill-strategy", InfillStrategyProvider.class);
+    INFILL("infill-strategy", InfillStrategyProvider.class),
+    EXPORTER("exporter", ExporterProvider.class);
 
     private final String label;
     private final Class<?> service;
