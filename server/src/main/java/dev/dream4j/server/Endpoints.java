@@ -4,6 +4,7 @@ import dev.dream4j.Dream4jModel;
 import dev.dream4j.api.DenoisingListener;
 import dev.dream4j.api.DenoisingStep;
 import dev.dream4j.api.GenerationCancelledException;
+import dev.dream4j.api.GenerationRequest;
 import dev.dream4j.api.GenerationResult;
 import dev.dream4j.api.InfillRequest;
 import dev.dream4j.api.InfillResult;
@@ -17,6 +18,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,7 @@ final class Endpoints {
     private final Buffer page;
     private final long created = System.currentTimeMillis() / 1000;
     private final long startNanos = System.nanoTime();
+    private static final SecureRandom SEEDS = new SecureRandom();
     private final Map<Integer, String> pieces = new ConcurrentHashMap<>();
     /** Mean wall time of recent generations (seconds), for Retry-After. */
     private volatile double meanSeconds = 1.0;
@@ -202,17 +205,18 @@ final class Endpoints {
     }
 
     private void complete(Exchange ex, GenSpec spec, boolean chat) {
+        // A drawn seed is fixed here, so that it can be reported even when the loop stops early.
+        GenerationRequest request = spec.request().seed().isPresent() ? spec.request()
+                : spec.request().toBuilder().seed(SEEDS.nextLong()).build();
         Prepared prep = prepare(spec);
         String id = (chat ? "chatcmpl-" : "cmpl-") + id();
         long createdAt = System.currentTimeMillis() / 1000;
         String object = chat ? (spec.stream() ? "chat.completion.chunk" : "chat.completion") : "text_completion";
-        int n = spec.request().numReturnSequences();
+        int n = request.numReturnSequences();
         int rows = prep.promptIds().size() * n;
         int eos = model.description().tokens().eos();
-        DenoisingListener inner = DenoisingListener.NONE;
-        SettledText settled = null;
+        SettledText settled = new SettledText(model.tokenizer(), rows, prep.promptLength(), model.description().tokens().mask(), eos, spec.stop());
         if (spec.stream()) {
-            settled = new SettledText(model.tokenizer(), rows, prep.promptLength(), model.description().tokens().mask(), eos, spec.stop());
             ex.sseStart();
             if (chat) {
                 JsonArray choices = new JsonArray();
@@ -222,44 +226,62 @@ final class Endpoints {
                 }
                 ex.sse(chunk(id, object, createdAt, choices).encode());
             }
-            SettledText s = settled;
-            inner = step -> {
-                JsonArray choices = new JsonArray();
-                for (int b = 0; b < step.canvas().size(); b++) {
-                    String delta = s.advance(b, step.canvas().get(b));
-                    if (!delta.isEmpty()) {
-                        choices.add(choice(chat, b, delta, null));
-                    }
-                }
-                if (!choices.isEmpty()) {
-                    ex.sse(chunk(id, object, createdAt, choices).encode());
-                }
-                return DenoisingListener.Decision.CONTINUE;
-            };
         }
-        GenerationResult result = model.generate(spec.request(), guard(ex, inner, 0));
+        DenoisingListener inner = step -> {
+            JsonArray choices = new JsonArray();
+            for (int b = 0; b < step.canvas().size(); b++) {
+                String delta = settled.advance(b, step.canvas().get(b));
+                if (!delta.isEmpty()) {
+                    choices.add(choice(chat, b, delta, null));
+                }
+            }
+            if (spec.stream() && !choices.isEmpty()) {
+                ex.sse(chunk(id, object, createdAt, choices).encode());
+            }
+            // Every row's text is final (end-of-text or a stop string settled): the remaining steps cannot change it.
+            return settled.allFinal() && step.masksLeft() > 0 ? DenoisingListener.Decision.STOP : DenoisingListener.Decision.CONTINUE;
+        };
+        GenerationResult result = null;
+        int stepsRun;
+        long t0 = System.nanoTime();
+        try {
+            result = model.generate(request, guard(ex, inner, 0));
+            stepsRun = result.steps();
+        } catch (GenerationCancelledException e) {
+            if (ex.cancelled() || !settled.allFinal()) {
+                throw e;
+            }
+            stepsRun = e.stepsDone();
+        }
         metrics.generatedTokens((long) rows * (prep.resolved().canvasLength() - prep.promptLength()));
 
         int promptTokens = prep.promptIds().stream().mapToInt(a -> a.length).sum();
         int completionTokens = 0;
         JsonArray choices = new JsonArray();
-        for (int b = 0; b < result.sequences().size(); b++) {
-            GenerationResult.GeneratedSequence seq = result.sequences().get(b);
-            String text = seq.text();
-            int stopAt = GenSpec.stopIndex(text, spec.stop());
-            boolean stopped = seq.generatedIds().contains(eos) || stopAt >= 0;
-            if (stopAt >= 0) {
-                text = text.substring(0, stopAt);
+        for (int b = 0; b < rows; b++) {
+            String text;
+            boolean stopped;
+            if (result != null) {
+                GenerationResult.GeneratedSequence seq = result.sequences().get(b);
+                text = seq.text();
+                int stopAt = GenSpec.stopIndex(text, spec.stop());
+                stopped = seq.generatedIds().contains(eos) || stopAt >= 0;
+                if (stopAt >= 0) {
+                    text = text.substring(0, stopAt);
+                }
+                int kept = seq.generatedIds().indexOf(eos);
+                completionTokens += kept < 0 ? seq.generatedIds().size() : kept;
+            } else {
+                text = settled.sent(b);
+                stopped = true;
+                completionTokens += settled.tokens(b);
             }
-            int kept = seq.generatedIds().indexOf(eos);
-            completionTokens += kept < 0 ? seq.generatedIds().size() : kept;
             String finish = stopped ? "stop" : "length";
-            if (settled != null) {
-                String rest = settled.finish(b, text);
+            if (spec.stream()) {
                 if (!text.startsWith(settled.sent(b))) {
                     LOG.warn("streamed text of choice {} is not a prefix of the final text", b);
                 }
-                choices.add(choice(chat, b, rest, finish));
+                choices.add(choice(chat, b, settled.finish(b, text), finish));
             } else if (chat) {
                 choices.add(new JsonObject().put("index", b)
                         .put("message", new JsonObject().put("role", "assistant").put("content", text))
@@ -270,8 +292,9 @@ final class Endpoints {
         }
         JsonObject usage = new JsonObject().put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
                 .put("total_tokens", promptTokens + completionTokens);
-        JsonObject extra = new JsonObject().put("steps", result.steps()).put("sampler", result.sampler())
-                .put("seed", result.seed()).put("elapsed_ms", result.elapsedNanos() / 1e6);
+        JsonObject extra = new JsonObject().put("steps", stepsRun).put("total_steps", prep.resolved().params().steps())
+                .put("sampler", prep.resolved().sampler()).put("seed", request.seed().getAsLong())
+                .put("elapsed_ms", (System.nanoTime() - t0) / 1e6).put("stopped_early", result == null);
         if (spec.stream()) {
             ex.sse(chunk(id, object, createdAt, choices).put("dream4j", extra).encode());
             if (spec.includeUsage()) {

@@ -20,6 +20,8 @@ final class SettledText {
     private final int holdBack;
     private final String[] sent;
     private final boolean[] closed;
+    private final int[] tokens;
+    private int open;
 
     SettledText(Tokenizer tokenizer, int rows, int promptLength, int mask, int eos, List<String> stop) {
         this.tokenizer = tokenizer;
@@ -30,6 +32,8 @@ final class SettledText {
         this.holdBack = stop.stream().mapToInt(String::length).max().orElse(1) - 1;
         this.sent = new String[rows];
         this.closed = new boolean[rows];
+        this.tokens = new int[rows];
+        this.open = rows;
         Arrays.fill(sent, "");
     }
 
@@ -62,18 +66,41 @@ final class SettledText {
         }
         text = text.substring(0, cut);
         int s = GenSpec.stopIndex(text, stop);
+        tokens[b] = ids.length;
         if (s >= 0) {
             text = text.substring(0, s);
-            closed[b] = true;
-        } else if (!sawEos && holdBack > 0) {
+            close(b);
+        } else if (sawEos) {
+            close(b);
+        } else if (holdBack > 0) {
             text = text.substring(0, Math.max(0, text.length() - holdBack));
         }
         return delta(b, text);
     }
 
+    private void close(int b) {
+        if (!closed[b]) {
+            closed[b] = true;
+            open--;
+        }
+    }
+
+    /**
+     * Whether every row's text is final: it reached an end-of-text or a stop string within its settled prefix. Later
+     * steps cannot change it (committed tokens are never changed), so the generation may stop early.
+     */
+    boolean allFinal() {
+        return open == 0;
+    }
+
+    /** Settled tokens of row {@code b} before its end-of-text (or up to the step its stop string settled in). */
+    int tokens(int b) {
+        return tokens[b];
+    }
+
     /** The rest of row {@code b}'s final text (already cut at stop strings). */
     String finish(int b, String finalText) {
-        closed[b] = true;
+        close(b);
         return delta(b, finalText);
     }
 

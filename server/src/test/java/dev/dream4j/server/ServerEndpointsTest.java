@@ -83,7 +83,13 @@ class ServerEndpointsTest {
         JsonObject usage = o.getJsonObject("usage");
         assertEquals(TestSupport.model().encode("def add(a, b):").size(), usage.getInteger("prompt_tokens"));
         assertEquals(usage.getInteger("prompt_tokens") + usage.getInteger("completion_tokens"), usage.getInteger("total_tokens"));
-        assertEquals(32, o.getJsonObject("dream4j").getInteger("steps"));
+        JsonObject extra = o.getJsonObject("dream4j");
+        assertEquals(32, extra.getInteger("total_steps"));
+        assertTrue(extra.getInteger("steps") <= 32);
+        assertEquals(7L, extra.getLong("seed"));
+        if (!extra.getBoolean("stopped_early")) {
+            assertEquals(32, extra.getInteger("steps"));
+        }
     }
 
     @Test
@@ -176,6 +182,30 @@ class ServerEndpointsTest {
             text.append(new JsonObject(e).getJsonArray("choices").getJsonObject(0).getString("text"));
         }
         assertEquals(c.getString("text"), text.toString());
+    }
+
+    @Test
+    void loopStopsOnceEveryTextIsFinal() throws Exception {
+        // A stop string that settles early ends the loop early, with the same text as a full run.
+        JsonObject body = completion("def fib(n):").put("max_tokens", 64).put("steps", 64);
+        JsonObject full = new JsonObject(http.post("/v1/completions", body).body());
+        String text = full.getJsonArray("choices").getJsonObject(0).getString("text");
+        assertTrue(text.length() >= 2, text);
+        String stop = text.substring(0, 2);
+        for (boolean stream : new boolean[]{false, true}) {
+            HttpResponse<String> r = http.post("/v1/completions", body.copy().put("stop", stop).put("stream", stream));
+            assertEquals(200, r.statusCode(), r.body());
+            List<String> events = stream ? TestSupport.Http.events(r) : List.of(r.body());
+            JsonObject last = new JsonObject(events.get(events.size() - (stream ? 2 : 1)));
+            JsonObject extra = last.getJsonObject("dream4j");
+            System.out.println("stop " + stop.replace("\n", "\\n") + ": " + extra.encode());
+            assertTrue(extra.getBoolean("stopped_early"), extra.encode());
+            assertTrue(extra.getInteger("steps") < 64, extra.encode());
+            assertEquals("stop", last.getJsonArray("choices").getJsonObject(0).getString("finish_reason"));
+            if (!stream) {
+                assertEquals(text.substring(0, text.indexOf(stop)), last.getJsonArray("choices").getJsonObject(0).getString("text"));
+            }
+        }
     }
 
     @Test
