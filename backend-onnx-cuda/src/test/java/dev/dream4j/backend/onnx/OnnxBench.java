@@ -23,7 +23,7 @@ public final class OnnxBench {
 
     public static void main(String[] args) {
         int layers = 4, hidden = 512, intermediate = 1408, heads = 8, kvHeads = 2, vocab = 8192;
-        int length = 256, batch = 1, iters = 10, threads = Runtime.getRuntime().availableProcessors(), rows = -1, int4 = 0;
+        int length = 256, batch = 1, iters = 10, threads = Runtime.getRuntime().availableProcessors(), rows = -1, int4 = 0, cache = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             int v = Integer.parseInt(args[i + 1]);
             switch (args[i]) {
@@ -39,6 +39,7 @@ public final class OnnxBench {
                 case "--threads" -> threads = v;
                 case "--rows" -> rows = v;
                 case "--int4" -> int4 = v;
+                case "--cache" -> cache = v;
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]);
             }
         }
@@ -77,6 +78,9 @@ public final class OnnxBench {
                 double int4Ms = time("onnx int4/" + int4, new OnnxBackendProvider(), fx, q, fb, iters);
                 System.out.printf("ratio onnx fp32 / onnx int4 = %.2f%n", onnxMs / int4Ms);
             }
+            if (cache > 0) {
+                timeCache(new OnnxBackendProvider(), fx, opts, fb, cache, iters);
+            }
             if (javaMs > 0) {
                 System.out.printf("ratio java-cpu / onnx = %.2f (onnx is %.2fx %s)%n", javaMs / onnxMs,
                         javaMs >= onnxMs ? javaMs / onnxMs : onnxMs / javaMs, javaMs >= onnxMs ? "faster" : "slower");
@@ -103,6 +107,52 @@ public final class OnnxBench {
             double mean = total / iters;
             System.out.printf("%-16s open %8.1f ms   forward mean %8.2f ms   best %8.2f ms%n", label, openMs, mean, best);
             return mean;
+        }
+    }
+
+    /**
+     * The onnx cache on the same canvas: a refresh, then dual-cache windows of {@code block} slots in the middle and
+     * prefix-cache windows from the same start to the end, each asking for the block's rows, against a full forward
+     * asking for the same rows.
+     */
+    private static void timeCache(BackendProvider p, CheckpointFixtures.Opened fx, BackendOptions opts, ForwardBatch canvas,
+                                  int block, int iters) {
+        int len = canvas.length();
+        int from = Math.max(0, len / 2 - block / 2);
+        int to = Math.min(len, from + block);
+        int[] tokens = new int[canvas.batch() * len];
+        int[] pos = new int[tokens.length];
+        int[] rows = new int[canvas.batch() * (to - from)];
+        for (int i = 0, r = 0; i < tokens.length; i++) {
+            tokens[i] = canvas.token(i / len, i % len);
+            pos[i] = canvas.position(i / len, i % len);
+            if (i % len >= from && i % len < to) {
+                rows[r++] = i;
+            }
+        }
+        ForwardBatch fb = ForwardBatch.of(canvas.batch(), len, tokens, pos, null, rows);
+        try (Backend b = p.open(fx.model(), fx.checkpoint(), opts); var c = b.openCache(canvas.batch(), len)) {
+            double[] ms = new double[4];
+            for (int i = -2; i < iters; i++) {
+                long t0 = System.nanoTime();
+                b.forward(fb);
+                long t1 = System.nanoTime();
+                c.refresh(fb);
+                long t2 = System.nanoTime();
+                c.window(fb, from, to);
+                long t3 = System.nanoTime();
+                c.window(fb, from, len);
+                long t4 = System.nanoTime();
+                if (i >= 0) {
+                    ms[0] += (t1 - t0) / 1e6;
+                    ms[1] += (t2 - t1) / 1e6;
+                    ms[2] += (t3 - t2) / 1e6;
+                    ms[3] += (t4 - t3) / 1e6;
+                }
+            }
+            System.out.printf("onnx cache, block [%d, %d) of %d, %d rows: forward %.2f ms, refresh %.2f ms, dual window %.2f ms (%.1fx),"
+                            + " prefix window [%d, %d) %.2f ms (%.1fx)%n", from, to, len, rows.length, ms[0] / iters, ms[1] / iters,
+                    ms[2] / iters, ms[0] / ms[2], from, len, ms[3] / iters, ms[0] / ms[3]);
         }
     }
 }
