@@ -141,12 +141,8 @@ final class DecodeBenchCommand implements Callable<Integer> {
             boolean reference = baseline == null;
             double[] flops = {0};
             long[] slots = {0, 0}; // computed, from cache
-            int[] masksBefore = {newTokens};
             DenoisingListener meter = step -> {
-                // the reference loop asks lm_head for every masked slot; block decoding reports its logit rows
-                int logitRows = reference ? masksBefore[0] : step.logitRows();
-                flops[0] += s.forwardFlops(step.rowsComputed(), logitRows, canvas);
-                masksBefore[0] = step.masksLeft();
+                flops[0] += s.forwardFlops(step.rowsComputed(), step.logitRows(), canvas);
                 slots[0] += step.rowsComputed();
                 slots[1] += step.cacheHits();
                 return DenoisingListener.Decision.CONTINUE;

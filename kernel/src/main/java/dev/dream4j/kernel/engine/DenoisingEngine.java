@@ -97,6 +97,7 @@ public final class DenoisingEngine {
         int[] x = canvas.tokens();
         int shift = model.logitShift();
         int vocab = model.spec().vocabSize();
+        int forwards = 0;
         for (int i = 0; i < steps; i++) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new GenerationCancelledException(i);
@@ -133,6 +134,7 @@ public final class DenoisingEngine {
                     }
                 }
                 Logits logits = backend.forward(ForwardBatch.of(batch, length, x, canvas.positions(), canvas.visible(), rows));
+                forwards++;
                 if (logits.rows() != masked || logits.vocab() != vocab) {
                     throw new Dream4jException("backend returned " + logits.rows() + "x" + logits.vocab()
                             + " logits for " + masked + " requested rows of vocabulary " + vocab);
@@ -175,7 +177,9 @@ public final class DenoisingEngine {
                     rows.add(Arrays.stream(x, b * length, (b + 1) * length).boxed().toList());
                     committed.get(b).sort(null);
                 }
-                if (listener.onStep(new DenoisingStep(i, steps, rows, committed, left)) == DenoisingListener.Decision.STOP) {
+                DenoisingStep event = new DenoisingStep(i, steps, rows, committed, left, forwards,
+                        masked > 0 ? (long) batch * length : 0L, 0L, masked);
+                if (listener.onStep(event) == DenoisingListener.Decision.STOP) {
                     throw new GenerationCancelledException(i + 1);
                 }
             }

@@ -159,6 +159,13 @@ class DenoisingEngineTest {
         assertEquals(List.of(1, 2, 1, MASK, MASK), seen.get(0).canvas().getFirst());
         assertEquals(2, seen.get(0).masksLeft());
         assertEquals(List.of(List.of(3)), seen.get(1).committed());
+        // NFE accounting: one full forward per step over the 5 slots, lm_head for every masked slot, no cache
+        assertEquals(1, seen.get(0).forwards());
+        assertEquals(2, seen.get(1).forwards());
+        assertEquals(5L, seen.get(0).rowsComputed());
+        assertEquals(3, seen.get(0).logitRows());
+        assertEquals(2, seen.get(1).logitRows());
+        assertEquals(0L, seen.get(1).cacheHits());
     }
 
     @Test
