@@ -35,6 +35,12 @@ import java.util.function.Supplier;
  *
  * <p><b>Determinism:</b> repeated calls give bit-identical logits, for any thread count: every output element is
  * computed by one thread with a fixed operation order, independent of how work is split.
+ *
+ * <p><b>Key/value cache</b> ({@code kvCache = true}, {@link #openCache}): a refresh is the plain forward that also keeps
+ * every layer's post-RoPE keys and values; a window runs the same code over the window's slots only, gathering keys and
+ * values in slot order from the fresh window or the cache. Since every GEMM element depends only on its own input row,
+ * a window over an unchanged canvas reproduces the full forward's logits bit for bit (conformance rule B13). See
+ * {@code FAST-DECODING.md}.
  */
 final class JavaCpuBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(JavaCpuBackend.class);
