@@ -1,5 +1,7 @@
 package dev.dream4j.samplers;
 
+import dev.dream4j.spi.sampling.TokenMath;
+
 import dev.dream4j.spi.sampling.MaskedLogits;
 import dev.dream4j.spi.sampling.Sampler;
 import dev.dream4j.spi.sampling.SamplingParams;

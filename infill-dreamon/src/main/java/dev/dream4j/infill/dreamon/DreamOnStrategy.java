@@ -1,5 +1,7 @@
 package dev.dream4j.infill.dreamon;
 
+import dev.dream4j.spi.sampling.Confidence;
+
 import dev.dream4j.api.InfillResult;
 import dev.dream4j.api.InvalidRequestException;
 import dev.dream4j.api.UnsupportedFeatureException;
@@ -87,7 +89,7 @@ final class DreamOnStrategy implements InfillStrategy {
         int expandId = st.expand().getAsInt();
         int mask = st.mask();
         int delete = st.delete();
-        Confidence confidence = Confidence.of(task.confidence());
+        Confidence confidence = TokenScorer.confidenceNamed(task.confidence());
         Layout layout = Layout.build(task, model);
         boolean eval = variant == Variant.EVAL;
         if (eval && task.tokensPerStep() != 1) {

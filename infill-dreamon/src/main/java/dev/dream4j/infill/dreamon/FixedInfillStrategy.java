@@ -1,5 +1,7 @@
 package dev.dream4j.infill.dreamon;
 
+import dev.dream4j.spi.sampling.Confidence;
+
 import dev.dream4j.api.InfillResult;
 import dev.dream4j.spi.infill.InfillStrategy;
 import dev.dream4j.spi.infill.InfillTask;
@@ -25,7 +27,7 @@ final class FixedInfillStrategy implements InfillStrategy {
     public InfillResult infill(InfillTask task) {
         ModelDescription model = task.backend().model();
         int mask = model.tokens().mask();
-        Confidence confidence = Confidence.of(task.confidence());
+        Confidence confidence = TokenScorer.confidenceNamed(task.confidence());
         Layout layout = Layout.build(task, model);
         int[] x = layout.ids().clone();
         int from = layout.prefixLen();

@@ -1,8 +1,10 @@
 package dev.dream4j.infill.dreamon;
 
+import dev.dream4j.api.InvalidRequestException;
+import dev.dream4j.spi.sampling.Confidence;
 import dev.dream4j.spi.sampling.MaskedLogits;
+import dev.dream4j.spi.sampling.TokenMath;
 
-import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /**
@@ -46,14 +48,14 @@ final class TokenScorer {
         int[] tokens = new int[rows];
         float[] conf = new float[rows];
         for (int r = 0; r < rows; r++) {
-            boolean regular = softmax(data, logits.logits().offset(r), vocab, p);
+            boolean regular = TokenMath.softmax(data, logits.logits().offset(r), vocab, p);
             int tok;
             if (greedy) {
-                tok = argmax(p, 0, vocab);
+                tok = TokenMath.argmax(p, 0, vocab);
             } else {
-                tok = categorical(p, vocab, random.nextDouble());
+                tok = TokenMath.categorical(p, vocab, random);
                 if (!regular) {
-                    tok = argmax(p, 0, vocab);
+                    tok = TokenMath.argmax(p, 0, vocab);
                 }
             }
             tokens[r] = tok;
@@ -139,100 +141,16 @@ final class TokenScorer {
         return Float.isNaN(c) ? Float.NEGATIVE_INFINITY : c;
     }
 
-    /** softmax({@code src[off .. off+n)}) into {@code dst}; false when the row was degenerate and made one-hot. */
-    static boolean softmax(float[] src, int off, int n, float[] dst) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int v = 0; v < n; v++) {
-            if (src[off + v] > max) {
-                max = src[off + v];
-            }
-        }
-        if (Float.isFinite(max)) {
-            double sum = 0;
-            for (int v = 0; v < n; v++) {
-                float e = (float) Math.exp(src[off + v] - max);
-                dst[v] = e;
-                sum += e;
-            }
-            if (sum > 0 && Double.isFinite(sum)) {
-                for (int v = 0; v < n; v++) {
-                    dst[v] = (float) (dst[v] / sum);
-                }
-                return true;
-            }
-        }
-        Arrays.fill(dst, 0, n, 0f);
-        dst[argmax(src, off, n)] = 1f;
-        return false;
-    }
-
-    /** First maximum relative to {@code off}, NaN ignored, 0 when all are NaN. */
-    static int argmax(float[] a, int off, int n) {
-        int best = 0;
-        float bestValue = Float.NaN;
-        for (int v = 0; v < n; v++) {
-            float x = a[off + v];
-            if (x > bestValue || (Float.isNaN(bestValue) && !Float.isNaN(x))) {
-                bestValue = x;
-                best = v;
-            }
-        }
-        return best;
-    }
-
-    /** The first token whose running probability sum exceeds {@code u · Σp}; zero-probability tokens never win. */
-    static int categorical(float[] p, int n, double u) {
-        double total = 0;
-        int lastPositive = -1;
-        for (int v = 0; v < n; v++) {
-            if (p[v] > 0) {
-                total += p[v];
-                lastPositive = v;
-            }
-        }
-        if (lastPositive < 0) {
-            return argmax(p, 0, n);
-        }
-        double target = u * total;
-        double cum = 0;
-        for (int v = 0; v < lastPositive; v++) {
-            if (p[v] > 0) {
-                cum += p[v];
-                if (cum > target) {
-                    return v;
-                }
-            }
-        }
-        return lastPositive;
-    }
-
-    /** {@code p1 - p2} of the two largest probabilities (p2 = 0 for a one-token vocabulary). */
-    static float topTwoMargin(float[] p, int n) {
-        float first = Float.NEGATIVE_INFINITY;
-        float second = n < 2 ? 0f : Float.NEGATIVE_INFINITY;
-        for (int v = 0; v < n; v++) {
-            float x = p[v];
-            if (x > first) {
-                if (n >= 2) {
-                    second = first;
-                }
-                first = x;
-            } else if (x > second) {
-                second = x;
-            }
-        }
-        return first - second;
-    }
-
-    /** {@code Σ p ln(p + 1e-10)}; zero probabilities contribute exactly 0. */
-    static float negativeEntropy(float[] p, int n) {
-        double sum = 0;
-        for (int v = 0; v < n; v++) {
-            float x = p[v];
-            if (x > 0) {
-                sum += x * (float) Math.log(x + 1e-10f);
-            }
-        }
-        return (float) sum;
+    /**
+     * The confidence measure called {@code name}.
+     *
+     * @throws InvalidRequestException ({@code alg}) for {@code origin} or an unknown name
+     */
+    static Confidence confidenceNamed(String name) {
+        return Confidence.byId(name).orElseThrow(() -> "origin".equalsIgnoreCase(name == null ? null : name.trim())
+                ? new InvalidRequestException("alg", "infilling commits by confidence; 'origin' has no confidence"
+                        + " (the DreamOn reference raises on it). Use entropy, maskgit_plus or topk_margin")
+                : new InvalidRequestException("alg", "unknown confidence algorithm '" + name
+                        + "'; expected entropy, maskgit_plus or topk_margin"));
     }
 }

@@ -1,5 +1,7 @@
 package dev.dream4j.infill.dreamon;
 
+import dev.dream4j.spi.sampling.Confidence;
+
 import dev.dream4j.spi.backend.Logits;
 import dev.dream4j.spi.sampling.MaskedLogits;
 import org.junit.jupiter.api.Test;
@@ -120,9 +122,9 @@ class TokenScorerTest {
 
     @Test
     void confidenceNames() {
-        assertEquals(Confidence.ENTROPY, Confidence.of("entropy"));
-        assertEquals(Confidence.TOPK_MARGIN, Confidence.of("TopK_Margin"));
-        assertEquals("alg", assertThrows(dev.dream4j.api.InvalidRequestException.class, () -> Confidence.of("origin")).parameter());
-        assertEquals("alg", assertThrows(dev.dream4j.api.InvalidRequestException.class, () -> Confidence.of("bogus")).parameter());
+        assertEquals(Confidence.ENTROPY, TokenScorer.confidenceNamed("entropy"));
+        assertEquals(Confidence.TOPK_MARGIN, TokenScorer.confidenceNamed("TopK_Margin"));
+        assertEquals("alg", assertThrows(dev.dream4j.api.InvalidRequestException.class, () -> TokenScorer.confidenceNamed("origin")).parameter());
+        assertEquals("alg", assertThrows(dev.dream4j.api.InvalidRequestException.class, () -> TokenScorer.confidenceNamed("bogus")).parameter());
     }
 }

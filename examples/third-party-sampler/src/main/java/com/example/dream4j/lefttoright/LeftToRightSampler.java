@@ -5,6 +5,7 @@ import dev.dream4j.spi.sampling.Sampler;
 import dev.dream4j.spi.sampling.Schedule;
 import dev.dream4j.spi.sampling.StepContext;
 import dev.dream4j.spi.sampling.StepDecision;
+import dev.dream4j.spi.sampling.TokenMath;
 
 import java.util.random.RandomGenerator;
 
@@ -75,63 +76,18 @@ final class LeftToRightSampler implements Sampler {
             int r = chosen[i];
             int off = logits.logits().offset(r);
             outRows[i] = r;
-            outTokens[i] = greedy ? argmax(data, off, vocab) : draw(data, off, vocab, p, random);
+            outTokens[i] = greedy ? TokenMath.argmax(data, off, vocab) : draw(data, off, vocab, p, random);
         }
         return new StepDecision(outRows, outTokens);
     }
 
-    /** Index (relative to {@code off}) of the first maximum, NaN ignored; 0 when every value is NaN. */
-    static int argmax(float[] a, int off, int n) {
-        int best = 0;
-        float bestValue = Float.NaN;
-        for (int v = 0; v < n; v++) {
-            float x = a[off + v];
-            if (x > bestValue || (Float.isNaN(bestValue) && !Float.isNaN(x))) {
-                bestValue = x;
-                best = v;
-            }
-        }
-        return best;
-    }
-
     /**
-     * One token from {@code softmax(logits[off .. off+n))} with exactly one {@code nextDouble()}. Zero-probability
-     * tokens (a filter's {@code -Float.MAX_VALUE}) are never returned.
+     * One token from {@code softmax(logits[off .. off+n))} with exactly one {@code nextDouble()}, using the SPI's
+     * shared {@link TokenMath} so the draw is the one every built-in sampler makes. Zero-probability tokens (a filter's
+     * {@code -Float.MAX_VALUE}) are never returned; a degenerate row is one-hot on its first maximum.
      */
     static int draw(float[] logits, int off, int n, float[] p, RandomGenerator random) {
-        double u = random.nextDouble(); // drawn first, unconditionally: the draw count never depends on the values
-        float max = Float.NEGATIVE_INFINITY;
-        for (int v = 0; v < n; v++) {
-            if (logits[off + v] > max) {
-                max = logits[off + v];
-            }
-        }
-        if (!Float.isFinite(max)) {
-            return argmax(logits, off, n);
-        }
-        double sum = 0;
-        int lastPositive = -1;
-        for (int v = 0; v < n; v++) {
-            float e = (float) Math.exp(logits[off + v] - max);
-            p[v] = e;
-            if (e > 0) {
-                sum += e;
-                lastPositive = v;
-            }
-        }
-        if (!(sum > 0) || !Double.isFinite(sum)) {
-            return argmax(logits, off, n);
-        }
-        double target = u * sum;
-        double cum = 0;
-        for (int v = 0; v <= lastPositive; v++) {
-            if (p[v] > 0) {
-                cum += p[v];
-                if (cum > target) {
-                    return v;
-                }
-            }
-        }
-        return lastPositive;
+        TokenMath.softmax(logits, off, n, p);
+        return TokenMath.categorical(p, n, random);
     }
 }

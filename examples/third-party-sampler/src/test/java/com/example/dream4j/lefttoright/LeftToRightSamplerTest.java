@@ -85,7 +85,7 @@ class LeftToRightSamplerTest {
         java.util.Arrays.fill(row, -Float.MAX_VALUE);
         row[9] = 3f;
         assertEquals(9, LeftToRightSampler.draw(row, 0, VOCAB, new float[VOCAB], SamplerHarness.seeded(1)));
-        assertEquals(9, LeftToRightSampler.argmax(row, 0, VOCAB));
+        assertEquals(9, dev.dream4j.spi.sampling.TokenMath.argmax(row, 0, VOCAB));
     }
 
     private static int firstMask(SamplerHarness h, int b) {

@@ -1,9 +1,10 @@
-package dev.dream4j.samplers;
+package dev.dream4j.spi.sampling;
 
 import java.util.random.RandomGenerator;
 
 /**
- * The numeric kernels every sampler and processor of this module shares.
+ * The numeric kernels of Dream's {@code sample_tokens}, shared by every sampler, logits processor and infill
+ * strategy (built-in or third-party), so the same logits give the same tokens and confidences everywhere.
  *
  * <ul>
  *   <li><b>softmax</b>: float32 values with max subtraction, {@code e = (float) exp(l - max)}, the normaliser summed in
@@ -17,10 +18,10 @@ import java.util.random.RandomGenerator;
  *   <li><b>argmax</b>: ties go to the lowest token id.</li>
  * </ul>
  */
-final class TokenMath {
+public final class TokenMath {
 
     /** What the top-p and top-k filters write into dropped logits: the lowest finite float, like torch.finfo.min. */
-    static final float DROPPED = -Float.MAX_VALUE;
+    public static final float DROPPED = -Float.MAX_VALUE;
 
     private TokenMath() {
     }
@@ -30,7 +31,7 @@ final class TokenMath {
      *
      * @return false when the row was degenerate and {@code dst} was made one-hot
      */
-    static boolean softmax(float[] src, int off, int n, float[] dst) {
+    public static boolean softmax(float[] src, int off, int n, float[] dst) {
         float max = Float.NEGATIVE_INFINITY;
         for (int v = 0; v < n; v++) {
             float l = src[off + v];
@@ -58,7 +59,7 @@ final class TokenMath {
     }
 
     /** Index (relative to {@code off}) of the first maximum, NaN ignored; 0 when every value is NaN. */
-    static int argmax(float[] a, int off, int n) {
+    public static int argmax(float[] a, int off, int n) {
         int best = 0;
         float bestValue = Float.NaN;
         for (int v = 0; v < n; v++) {
@@ -72,7 +73,7 @@ final class TokenMath {
     }
 
     /** One draw from the categorical distribution {@code p[0 .. n)} with exactly one {@code nextDouble()}. */
-    static int categorical(float[] p, int n, RandomGenerator random) {
+    public static int categorical(float[] p, int n, RandomGenerator random) {
         double u = random.nextDouble();
         double total = 0;
         int lastPositive = -1;
@@ -100,7 +101,7 @@ final class TokenMath {
     }
 
     /** {@code p(1) - p(2)}, the two largest probabilities (0 for the second when n is 1). */
-    static float topTwoMargin(float[] p, int n) {
+    public static float topTwoMargin(float[] p, int n) {
         float first = Float.NEGATIVE_INFINITY;
         float second = Float.NEGATIVE_INFINITY;
         for (int v = 0; v < n; v++) {
@@ -122,7 +123,7 @@ final class TokenMath {
      * Negative entropy {@code sum p ln(p + 1e-10)} with float32 terms summed in double. Tokens with {@code p == 0}
      * contribute exactly 0 and are skipped (most of a filtered or low-temperature row).
      */
-    static float negativeEntropy(float[] p, int n) {
+    public static float negativeEntropy(float[] p, int n) {
         double sum = 0;
         for (int v = 0; v < n; v++) {
             float x = p[v];
@@ -134,7 +135,7 @@ final class TokenMath {
     }
 
     /** Maps a float to an int whose signed order is the float order (NaN above +inf). */
-    static int sortableBits(float f) {
+    public static int sortableBits(float f) {
         int bits = Float.floatToIntBits(f);
         return bits ^ ((bits >> 31) & 0x7fffffff);
     }
@@ -143,7 +144,7 @@ final class TokenMath {
      * The {@code k}-th largest value (1-based) of {@code a[0 .. n)}, reordering {@code a}. Quickselect with a
      * median-of-three pivot; falls back to sorting the remaining range after 64 rounds.
      */
-    static float kthLargest(float[] a, int n, int k) {
+    public static float kthLargest(float[] a, int n, int k) {
         if (k < 1 || k > n) {
             throw new IllegalArgumentException("k=" + k + " outside 1.." + n);
         }
