@@ -69,6 +69,28 @@ record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, 
         }
         eps.ifPresent(b::eps);
         body.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE).ifPresent(b::seed);
+        // Fast-dLLM block decoding: block length, approximate key/value cache, threshold/factor rules, early stop.
+        body.integer("block_length", 1, Integer.MAX_VALUE).ifPresent(b::blockLength);
+        body.string("cache").ifPresent(c -> {
+            try {
+                b.cache(dev.dream4j.api.CacheMode.parse(c));
+            } catch (dev.dream4j.api.InvalidRequestException e) {
+                throw ApiException.invalid("cache", e.getMessage());
+            }
+        });
+        OptionalDouble threshold = body.number("threshold", 0, 1);
+        if (threshold.isPresent() && threshold.getAsDouble() <= 0) {
+            throw ApiException.invalid("threshold", "threshold must be in (0, 1], got " + threshold.getAsDouble());
+        }
+        threshold.ifPresent(b::threshold);
+        OptionalDouble factor = body.number("factor", 0, Double.MAX_VALUE);
+        if (factor.isPresent() && factor.getAsDouble() <= 0) {
+            throw ApiException.invalid("factor", "factor must be > 0, got " + factor.getAsDouble());
+        }
+        factor.ifPresent(b::factor);
+        if (body.raw("early_stop") != null) {
+            b.earlyStop(body.bool("early_stop", true));
+        }
         b.numReturnSequences(body.integer("n", 1, config.maxN()).orElse(1));
         boolean stream = kind == Kind.DENOISE || body.bool("stream", false);
         boolean includeUsage = false;

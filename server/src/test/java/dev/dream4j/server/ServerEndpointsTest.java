@@ -93,6 +93,19 @@ class ServerEndpointsTest {
     }
 
     @Test
+    void fastDecodingFieldsReachTheEngine() throws Exception {
+        String body = "{\"prompt\":\"def add(a, b):\",\"max_tokens\":32,\"temperature\":0,\"seed\":3,"
+                + "\"sampler\":\"fast-dllm-threshold\",\"block_length\":16,\"cache\":\"dual\",\"threshold\":0.5,\"early_stop\":false}";
+        HttpResponse<String> r = http.post("/v1/completions", body);
+        assertEquals(200, r.statusCode(), r.body());
+        String text = new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getString("text");
+        String expected = TestSupport.model().generate(GenerationRequest.builder().prompt("def add(a, b):")
+                .maxNewTokens(32).temperature(0).seed(3).sampler("fast-dllm-threshold").blockLength(16)
+                .cache(dev.dream4j.api.CacheMode.DUAL).threshold(0.5).earlyStop(false).build()).text();
+        assertEquals(expected, text);
+    }
+
+    @Test
     void completionWithSeveralPromptsAndN() throws Exception {
         JsonObject body = completion("x").put("prompt", new JsonArray().add("def f(x):").add("import os")).put("n", 2);
         HttpResponse<String> r = http.post("/v1/completions", body);
