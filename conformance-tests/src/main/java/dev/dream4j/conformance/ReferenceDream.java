@@ -33,19 +33,59 @@ public final class ReferenceDream {
     /** Logits of the batch's requested rows, {@code [rowCount][vocab]}, unshifted. */
     public double[][] forward(ForwardBatch batch) {
         int len = batch.length();
-        int h = spec.hiddenSize();
-        double[][][] x = new double[batch.batch()][len][];
-        for (int b = 0; b < batch.batch(); b++) {
-            for (int j = 0; j < len; j++) {
-                x[b][j] = row(names.embedTokens(), batch.token(b, j), h);
-            }
-        }
+        double[][][] x = embed(batch, 0, len);
         for (int l = 0; l < spec.numLayers(); l++) {
             Layer w = new Layer(l);
             for (int b = 0; b < batch.batch(); b++) {
-                layer(w, batch, b, x[b]);
+                double[][][] qkv = qkv(w, batch, b, x[b], 0, len);
+                attendAndMlp(w, batch, b, x[b], qkv[0], qkv[1], qkv[2], 0, len);
             }
         }
+        return logits(batch, x);
+    }
+
+    /**
+     * The key/value cache's documented approximation ({@code KvCache}, rule B14): logits of {@code b}'s requested rows
+     * (inside the window) after {@code refresh(a)} then {@code window(b, from, to)}. Canvas {@code a} runs a full
+     * forward layer by layer; canvas {@code b} runs only the slots {@code [from, to)}, attending at each layer to its
+     * own fresh keys and values inside the window and to {@code a}'s keys and values of the same layer outside it.
+     */
+    public double[][] window(ForwardBatch a, ForwardBatch b, int from, int to) {
+        int len = a.length();
+        double[][][] xa = embed(a, 0, len);
+        double[][][] xb = embed(b, from, to);
+        for (int l = 0; l < spec.numLayers(); l++) {
+            Layer w = new Layer(l);
+            for (int r = 0; r < a.batch(); r++) {
+                double[][][] kvA = qkv(w, a, r, xa[r], 0, len);
+                double[][][] kvB = qkv(w, b, r, xb[r], from, to);
+                double[][] kMix = kvA[1].clone();
+                double[][] vMix = kvA[2].clone();
+                for (int j = from; j < to; j++) {
+                    kMix[j] = kvB[1][j];
+                    vMix[j] = kvB[2][j];
+                }
+                attendAndMlp(w, a, r, xa[r], kvA[0], kvA[1], kvA[2], 0, len);
+                attendAndMlp(w, b, r, xb[r], kvB[0], kMix, vMix, from, to);
+            }
+        }
+        return logits(b, xb);
+    }
+
+    /** Embeddings of slots {@code [from, to)} of every row (other slots stay null). */
+    private double[][][] embed(ForwardBatch batch, int from, int to) {
+        int h = spec.hiddenSize();
+        double[][][] x = new double[batch.batch()][batch.length()][];
+        for (int b = 0; b < batch.batch(); b++) {
+            for (int j = from; j < to; j++) {
+                x[b][j] = row(names.embedTokens(), batch.token(b, j), h);
+            }
+        }
+        return x;
+    }
+
+    private double[][] logits(ForwardBatch batch, double[][][] x) {
+        int len = batch.length();
         double[] normW = vec(names.finalNorm());
         double[][] lm = mat(names.lmHead());
         double[][] out = new double[batch.rowCount()][];
@@ -77,60 +117,68 @@ public final class ReferenceDream {
         }
     }
 
-    private void layer(Layer w, ForwardBatch batch, int b, double[][] x) {
+    /** q, k (both after RoPE) and v of slots {@code [from, to)} of row {@code b}; other entries stay null. */
+    private double[][][] qkv(Layer w, ForwardBatch batch, int b, double[][] x, int from, int to) {
+        int len = x.length;
+        double[][][] out = new double[3][len][];
+        for (int j = from; j < to; j++) {
+            double[] n = rmsNorm(x[j], w.inNorm);
+            out[0][j] = rope(linear(w.wq, n, w.bq), batch.position(b, j));
+            out[1][j] = rope(linear(w.wk, n, w.bk), batch.position(b, j));
+            out[2][j] = linear(w.wv, n, w.bv);
+        }
+        return out;
+    }
+
+    /**
+     * Attention of the queries {@code [from, to)} over every visible slot's k/v (no causal mask; a hidden query
+     * outputs zero), then o_proj, residual, and the SwiGLU MLP with its residual, in place.
+     */
+    private void attendAndMlp(Layer w, ForwardBatch batch, int b, double[][] x, double[][] q, double[][] k,
+                              double[][] v, int from, int to) {
         int len = x.length;
         int d = spec.headDim();
         int heads = spec.numHeads();
         int perKv = heads / spec.numKvHeads();
-        double[][] q = new double[len][], k = new double[len][], v = new double[len][];
-        for (int j = 0; j < len; j++) {
-            double[] n = rmsNorm(x[j], w.inNorm);
-            q[j] = rope(linear(w.wq, n, w.bq), batch.position(b, j));
-            k[j] = rope(linear(w.wk, n, w.bk), batch.position(b, j));
-            v[j] = linear(w.wv, n, w.bv);
-        }
-        double[][] attn = new double[len][heads * d];
-        for (int i = 0; i < len; i++) {
-            if (!batch.isVisible(b, i)) {
-                continue; // a hidden query attends to nothing: zero output
-            }
-            for (int hd = 0; hd < heads; hd++) {
-                int kvh = hd / perKv;
-                double[] scores = new double[len];
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < len; j++) {
-                    if (!batch.isVisible(b, j)) {
-                        continue;
-                    }
-                    double s = 0;
-                    for (int e = 0; e < d; e++) {
-                        s += q[i][hd * d + e] * k[j][kvh * d + e];
-                    }
-                    scores[j] = s / Math.sqrt(d);
-                    max = Math.max(max, scores[j]);
-                }
-                double sum = 0;
-                for (int j = 0; j < len; j++) {
-                    if (batch.isVisible(b, j)) {
-                        scores[j] = Math.exp(scores[j] - max);
-                        sum += scores[j];
-                    }
-                }
-                for (int j = 0; j < len; j++) {
-                    if (batch.isVisible(b, j)) {
+        for (int i = from; i < to; i++) {
+            double[] attn = new double[heads * d];
+            if (batch.isVisible(b, i)) {
+                for (int hd = 0; hd < heads; hd++) {
+                    int kvh = hd / perKv;
+                    double[] scores = new double[len];
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < len; j++) {
+                        if (!batch.isVisible(b, j)) {
+                            continue;
+                        }
+                        double s = 0;
                         for (int e = 0; e < d; e++) {
-                            attn[i][hd * d + e] += scores[j] / sum * v[j][kvh * d + e];
+                            s += q[i][hd * d + e] * k[j][kvh * d + e];
+                        }
+                        scores[j] = s / Math.sqrt(d);
+                        max = Math.max(max, scores[j]);
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < len; j++) {
+                        if (batch.isVisible(b, j)) {
+                            scores[j] = Math.exp(scores[j] - max);
+                            sum += scores[j];
+                        }
+                    }
+                    for (int j = 0; j < len; j++) {
+                        if (batch.isVisible(b, j)) {
+                            for (int e = 0; e < d; e++) {
+                                attn[hd * d + e] += scores[j] / sum * v[j][kvh * d + e];
+                            }
                         }
                     }
                 }
             }
-        }
-        for (int j = 0; j < len; j++) {
-            double[] o = linear(w.wo, attn[j], null);
+            double[] o = linear(w.wo, attn, null);
             for (int e = 0; e < o.length; e++) {
-                x[j][e] += o[e];
+                x[i][e] += o[e];
             }
-            double[] n = rmsNorm(x[j], w.postNorm);
+            double[] n = rmsNorm(x[i], w.postNorm);
             double[] g = linear(w.gate, n, null);
             double[] u = linear(w.up, n, null);
             for (int e = 0; e < g.length; e++) {
@@ -138,7 +186,7 @@ public final class ReferenceDream {
             }
             double[] m = linear(w.down, g, null);
             for (int e = 0; e < m.length; e++) {
-                x[j][e] += m[e];
+                x[i][e] += m[e];
             }
         }
     }

@@ -121,7 +121,7 @@ class BlockDecodingTest {
         }
     }
 
-    /** Records what the engine asks of the cache, and checks every window against {@link BackendConformance.StaleReference}. */
+    /** Records what the engine asks of the cache, and checks every window against {@link ReferenceDream#window}. */
     private static final class CheckingBackend implements Backend {
         final List<int[]> windows = new ArrayList<>();
         int refreshes;
@@ -145,7 +145,7 @@ class BlockDecodingTest {
         @Override
         public KvCache openCache(int batch, int length) {
             KvCache inner = backend.openCache(batch, length);
-            BackendConformance.StaleReference ref = new BackendConformance.StaleReference(fixture.model(), fixture.checkpoint());
+            ReferenceDream ref = new ReferenceDream(fixture.model(), fixture.checkpoint());
             return new KvCache() {
                 ForwardBatch refreshedWith;
 
