@@ -92,37 +92,77 @@ final class Gemm {
         return VMath.sum(s0.add(s1));
     }
 
+    /** Per-thread scratch arrays, reused across calls (grown on demand, never shrunk below {@link #KEEP}). */
+    private static final class Scratch {
+        float[] at = new float[0];
+        float[] wbuf = new float[NC * KC];
+        float[] ct = new float[0];
+    }
+
+    /** Largest scratch array (floats) kept between calls; bigger ones are allocated per call. */
+    private static final int KEEP = 16 << 20;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static float[] grow(float[] have, int need) {
+        if (have.length >= need) {
+            return have;
+        }
+        return new float[need];
+    }
+
     private static void blocked(float[] a, int aOff, int lda, int m, MatrixSource w, float[] c, int cOff, int ldc, Parallel pool) {
         final int k = w.cols;
         final int n = w.rows;
         final int mPad = (m + VL - 1) / VL * VL;
-        final float[] at = new float[k * mPad];
+        final Scratch mine = SCRATCH.get();
+        final float[] at = grow(mine.at, k * mPad);
+        if (at != mine.at && at.length <= KEEP) {
+            mine.at = at;
+        }
         // transpose A into chunks: chunk q (width wq) starts at q*MW*k, element (i, kk) at start + kk*wq + (i - q*MW)
         final int chunks = (mPad + MW - 1) / MW;
-        IntConsumer transpose = q -> {
-            int i0 = q * MW;
-            int wq = Math.min(MW, mPad - i0);
-            int base = i0 * k;
-            int iEnd = Math.min(m, i0 + wq);
-            for (int i = i0; i < iEnd; i++) {
-                int src = aOff + i * lda;
-                int dst = base + (i - i0);
+        final int[] idx = new int[VL];
+        for (int j = 0; j < VL; j++) {
+            idx[j] = j * lda;
+        }
+        final int vecs = mPad / VL;
+        IntConsumer transpose = v -> {
+            // one vector of VL rows (i0 .. i0+VL) gathered column by column
+            int i0 = v * VL;
+            int q = i0 / MW;
+            int qStart = q * MW;
+            int wq = Math.min(MW, mPad - qStart);
+            int dst = qStart * k + (i0 - qStart);
+            int src = aOff + i0 * lda;
+            if (i0 + VL <= m) {
                 for (int kk = 0; kk < k; kk++) {
-                    at[dst + kk * wq] = a[src + kk];
+                    FloatVector.fromArray(F, a, src + kk, idx, 0).intoArray(at, dst + kk * wq);
+                }
+            } else {
+                // last, partial vector: scalar, zeros in the padding rows
+                for (int kk = 0; kk < k; kk++) {
+                    int d = dst + kk * wq;
+                    for (int j = 0; j < VL; j++) {
+                        at[d + j] = i0 + j < m ? a[src + j * lda + kk] : 0f;
+                    }
                 }
             }
         };
         if (pool == null) {
-            for (int q = 0; q < chunks; q++) {
-                transpose.accept(q);
+            for (int v = 0; v < vecs; v++) {
+                transpose.accept(v);
             }
         } else {
-            pool.forEach(chunks, transpose);
+            pool.forEach(vecs, transpose);
         }
         final int blocks = (n + NC - 1) / NC;
         java.util.function.Supplier<IntConsumer> worker = () -> {
-            float[] wbuf = new float[NC * KC];
-            float[] ct = new float[NC * mPad];
+            Scratch s = SCRATCH.get();
+            float[] wbuf = s.wbuf;
+            float[] ct = grow(s.ct, NC * mPad);
+            if (ct != s.ct && ct.length <= KEEP) {
+                s.ct = ct;
+            }
             return nb -> {
                 int n0 = nb * NC;
                 int nn = Math.min(NC, n - n0);
@@ -153,11 +193,15 @@ final class Gemm {
                         }
                     }
                 }
-                for (int r = 0; r < nn; r++) {
-                    int src = r * mPad;
-                    int dst = cOff + n0 + r;
-                    for (int i = 0; i < m; i++) {
-                        c[dst + i * ldc] = ct[src + i];
+                // C[i][n0 + r] = ct[r][i], 16 rows of C at a time so the written lines stay in L1
+                for (int ib = 0; ib < m; ib += 16) {
+                    int ie = Math.min(m, ib + 16);
+                    for (int r = 0; r < nn; r++) {
+                        int src = r * mPad;
+                        int dst = cOff + n0 + r;
+                        for (int i = ib; i < ie; i++) {
+                            c[dst + i * ldc] = ct[src + i];
+                        }
                     }
                 }
             };
