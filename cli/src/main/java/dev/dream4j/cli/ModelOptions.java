@@ -27,6 +27,10 @@ final class ModelOptions {
     @Option(names = "--verbose", description = "Log at debug level on stderr.")
     boolean verbose;
 
+    @Option(names = "--backend-option", paramLabel = "KEY=VALUE",
+            description = "A backend-specific setting (for example onnx.weights=int4, onnx.optimization=all); repeatable.")
+    java.util.Map<String, String> backendOptions = new java.util.LinkedHashMap<>();
+
     @Option(names = "--plugins", paramLabel = "DIR", description = "A directory of plug-in jars (each loaded in its own module layer); repeatable.")
     List<Path> pluginDirectories = new ArrayList<>();
 
@@ -37,6 +41,7 @@ final class ModelOptions {
     Dream4jModel open() {
         Dream4j.Builder b = Dream4j.builder().model(directory()).backend(backend).device(device);
         pluginDirectories.forEach(b::pluginDirectory);
+        backendOptions.forEach(b::property);
         if (threads != null) {
             b.threads(threads);
         }

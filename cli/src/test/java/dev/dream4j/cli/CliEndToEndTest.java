@@ -225,4 +225,24 @@ class CliEndToEndTest {
         assertEquals(0, fixed.exit(), fixed.err());
         assertEquals(4, fixed.json().get("middle_ids").size());
     }
+
+    @Test
+    void bothBackendsGenerateTheSameTokensAtTemperatureZero() throws Exception {
+        String[] common = {"generate", "--model", "demo", "--prompt", "def fibonacci(n):\n", "--max-new-tokens", "24",
+                "--steps", "24", "--sampler", "entropy", "--temperature", "0", "--json", "--backend"};
+        Run cpu = cli(concat(common, "java-cpu"));
+        Run onnx = cli(concat(common, "onnx"));
+        assertEquals(0, cpu.exit(), cpu.err());
+        assertEquals(0, onnx.exit(), onnx.err());
+        assertEquals(cpu.json().get("generated_ids"), onnx.json().get("generated_ids"));
+        Run int4 = cli(concat(common, "onnx", "--backend-option", "onnx.weights=int4"));
+        assertEquals(0, int4.exit(), int4.err());
+        assertEquals(24, int4.json().get("generated_ids").size());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }
