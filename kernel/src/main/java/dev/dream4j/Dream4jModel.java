@@ -241,6 +241,10 @@ public final class Dream4jModel implements DiffusionLM {
         }
         int promptLength = prompts.stream().mapToInt(a -> a.length).max().orElse(0);
         ResolvedGeneration settings = resolve(request, promptLength);
+        if (settings.block().isPresent() && !request.hooks().isEmpty()) {
+            throw new InvalidRequestException(request.hooks().tokens().isPresent() ? "tokens_hook" : "logits_hook",
+                    "the reference's hooks run in the reference loop; block decoding (block length, cache, Fast-dLLM samplers) does not take them");
+        }
         Sampler sampler = sampler(settings);
         List<LogitsProcessor> processors = processors(settings.params());
         DenoisingEngine engine = new DenoisingEngine(backend, model);
@@ -249,7 +253,7 @@ public final class Dream4jModel implements DiffusionLM {
                 settings.params().steps(), settings.sampler(), settings.seed(), settings.block());
         int steps = settings.block().isPresent()
                 ? new BlockDenoisingEngine(backend, model).run(canvas, settings, sampler, processors, random(settings.seed()), listener)
-                : engine.run(canvas, settings, sampler, processors, random(settings.seed()), listener);
+                : engine.run(canvas, settings, sampler, processors, random(settings.seed()), listener, request.hooks());
         List<GenerationResult.GeneratedSequence> sequences = new ArrayList<>();
         int eos = model.tokens().eos();
         for (int b = 0; b < canvas.batch(); b++) {

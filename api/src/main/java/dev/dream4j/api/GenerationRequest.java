@@ -32,6 +32,7 @@ import java.util.OptionalLong;
  * @param cache               approximate key/value cache of block decoding ({@link CacheMode}); empty = none
  * @param threshold           confidence threshold τ of {@code fast-dllm-threshold}, in (0, 1] (default 0.9)
  * @param factor              factor f of {@code fast-dllm-factor}, positive (default 1.0)
+ * @param hooks               the reference's tokens and logits hooks (reference loop only)
  * @param earlyStop           block decoding only: once a block is fully decoded and holds end-of-text in a row, the
  *                            rest of that row is filled with end-of-text; decoding ends when every row stopped.
  *                            Empty = on for the block samplers, off otherwise
@@ -41,7 +42,17 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
                                 OptionalDouble topP, OptionalInt topK, OptionalDouble algTemp, OptionalDouble eps,
                                 OptionalDouble padPenalty, OptionalLong seed, int numReturnSequences,
                                 OptionalInt blockLength, Optional<CacheMode> cache, OptionalDouble threshold,
-                                OptionalDouble factor, Optional<Boolean> earlyStop) {
+                                OptionalDouble factor, Optional<Boolean> earlyStop, GenerationHooks hooks) {
+
+    /** A request without hooks. */
+    public GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, OptionalInt maxLength, OptionalInt steps,
+                             Optional<String> sampler, OptionalDouble temperature, OptionalDouble topP, OptionalInt topK,
+                             OptionalDouble algTemp, OptionalDouble eps, OptionalDouble padPenalty, OptionalLong seed,
+                             int numReturnSequences, OptionalInt blockLength, Optional<CacheMode> cache,
+                             OptionalDouble threshold, OptionalDouble factor, Optional<Boolean> earlyStop) {
+        this(prompts, maxNewTokens, maxLength, steps, sampler, temperature, topP, topK, algTemp, eps, padPenalty, seed,
+                numReturnSequences, blockLength, cache, threshold, factor, earlyStop, GenerationHooks.NONE);
+    }
 
     /** A request without block-decoding settings (the signature before block decoding existed). */
     public GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, OptionalInt maxLength, OptionalInt steps,
@@ -50,10 +61,11 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
                              int numReturnSequences) {
         this(prompts, maxNewTokens, maxLength, steps, sampler, temperature, topP, topK, algTemp, eps, padPenalty, seed,
                 numReturnSequences, OptionalInt.empty(), Optional.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
-                Optional.empty());
+                Optional.empty(), GenerationHooks.NONE);
     }
 
     public GenerationRequest {
+        Objects.requireNonNull(hooks, "hooks");
         prompts = List.copyOf(prompts);
         if (prompts.isEmpty()) {
             throw new InvalidRequestException("prompt", "a generation needs at least one prompt");
@@ -126,11 +138,13 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
         b.threshold = threshold;
         b.factor = factor;
         b.earlyStop = earlyStop;
+        b.hooks = hooks;
         return b;
     }
 
     /** Collects settings; {@link #build()} validates them and names the first bad parameter. */
     public static final class Builder {
+        private GenerationHooks hooks = GenerationHooks.NONE;
         private List<Prompt> prompts = List.of();
         private OptionalInt maxNewTokens = OptionalInt.empty();
         private OptionalInt maxLength = OptionalInt.empty();
@@ -265,9 +279,22 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
             return this;
         }
 
+        /** The reference's tokens hook: called before the first step and after every step. */
+        public Builder tokensHook(GenerationHooks.TokensHook hook) {
+            this.hooks = new GenerationHooks(Optional.ofNullable(hook), hooks.logits());
+            return this;
+        }
+
+        /** The reference's logits hook: called every step before the logits processors and the sampler. */
+        public Builder logitsHook(GenerationHooks.LogitsHook hook) {
+            this.hooks = new GenerationHooks(hooks.tokens(), Optional.ofNullable(hook));
+            return this;
+        }
+
         public GenerationRequest build() {
             return new GenerationRequest(prompts, maxNewTokens, maxLength, steps, sampler, temperature, topP, topK,
-                    algTemp, eps, padPenalty, seed, numReturnSequences, blockLength, cache, threshold, factor, earlyStop);
+                    algTemp, eps, padPenalty, seed, numReturnSequences, blockLength, cache, threshold, factor, earlyStop,
+                    hooks);
         }
     }
 }

@@ -4,6 +4,8 @@ import dev.dream4j.api.DenoisingListener;
 import dev.dream4j.api.DenoisingStep;
 import dev.dream4j.api.Dream4jException;
 import dev.dream4j.api.GenerationCancelledException;
+import dev.dream4j.api.GenerationHooks;
+import dev.dream4j.api.InvalidRequestException;
 import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.backend.ForwardBatch;
 import dev.dream4j.spi.backend.Logits;
@@ -89,6 +91,16 @@ public final class DenoisingEngine {
      */
     public int run(Canvas canvas, ResolvedGeneration settings, Sampler sampler, List<LogitsProcessor> processors,
                    RandomGenerator random, DenoisingListener listener) {
+        return run(canvas, settings, sampler, processors, random, listener, GenerationHooks.NONE);
+    }
+
+    /**
+     * Runs {@code steps} denoising steps with the reference's hooks: the tokens hook before the first step and after
+     * every step (before the listener sees it), the logits hook on the masked slots' shifted logits before the logits
+     * processors.
+     */
+    public int run(Canvas canvas, ResolvedGeneration settings, Sampler sampler, List<LogitsProcessor> processors,
+                   RandomGenerator random, DenoisingListener listener, GenerationHooks hooks) {
         int steps = settings.params().steps();
         float[] ts = Schedule.timesteps(steps, settings.params().eps());
         int mask = model.tokens().mask();
@@ -98,6 +110,8 @@ public final class DenoisingEngine {
         int shift = model.logitShift();
         int vocab = model.spec().vocabSize();
         int forwards = 0;
+        HookCanvas hookCanvas = new HookCanvas(x, batch, length, mask, vocab);
+        hooks.tokens().ifPresent(h -> h.apply(-1, hookCanvas));
         for (int i = 0; i < steps; i++) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new GenerationCancelledException(i);
@@ -140,6 +154,9 @@ public final class DenoisingEngine {
                             + " logits for " + masked + " requested rows of vocabulary " + vocab);
                 }
                 MaskedLogits maskedLogits = new MaskedLogits(logits, slotBatch, slotPos);
+                if (hooks.logits().isPresent()) {
+                    hooks.logits().get().apply(i, hookCanvas.readOnly(), new HookLogits(maskedLogits));
+                }
                 for (LogitsProcessor processor : processors) {
                     processor.process(info, maskedLogits);
                 }
@@ -165,6 +182,8 @@ public final class DenoisingEngine {
                     committed.get(slotBatch[row]).add(slotPos[row]);
                 }
             }
+            int step = i;
+            hooks.tokens().ifPresent(h -> h.apply(step, hookCanvas));
             if (listener != DenoisingListener.NONE) {
                 int left = 0;
                 for (int v : x) {
@@ -185,5 +204,122 @@ public final class DenoisingEngine {
             }
         }
         return steps;
+    }
+
+    /** The canvas as the tokens hook edits it: ids are checked against the vocabulary. */
+    private static final class HookCanvas implements GenerationHooks.EditableCanvas {
+        private final int[] x;
+        private final int batch;
+        private final int length;
+        private final int mask;
+        private final int vocab;
+
+        HookCanvas(int[] x, int batch, int length, int mask, int vocab) {
+            this.x = x;
+            this.batch = batch;
+            this.length = length;
+            this.mask = mask;
+            this.vocab = vocab;
+        }
+
+        @Override
+        public int batch() {
+            return batch;
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public int token(int row, int position) {
+            return x[index(row, position)];
+        }
+
+        @Override
+        public int maskToken() {
+            return mask;
+        }
+
+        @Override
+        public void set(int row, int position, int token) {
+            if (token < 0 || token >= vocab) {
+                throw new InvalidRequestException("tokens_hook", "the tokens hook set token id " + token + " at ("
+                        + row + ", " + position + "), outside the vocabulary [0, " + vocab + ")");
+            }
+            x[index(row, position)] = token;
+        }
+
+        private int index(int row, int position) {
+            if (row < 0 || row >= batch || position < 0 || position >= length) {
+                throw new InvalidRequestException("tokens_hook", "slot (" + row + ", " + position + ") is outside the "
+                        + batch + " x " + length + " canvas");
+            }
+            return row * length + position;
+        }
+
+        /** A view without {@code set}, for the logits hook. */
+        GenerationHooks.CanvasView readOnly() {
+            HookCanvas self = this;
+            return new GenerationHooks.CanvasView() {
+                @Override
+                public int batch() {
+                    return self.batch;
+                }
+
+                @Override
+                public int length() {
+                    return self.length;
+                }
+
+                @Override
+                public int token(int row, int position) {
+                    return self.token(row, position);
+                }
+
+                @Override
+                public int maskToken() {
+                    return self.mask;
+                }
+            };
+        }
+    }
+
+    /** The masked slots' logits as the logits hook sees them. */
+    private record HookLogits(MaskedLogits logits) implements GenerationHooks.LogitsView {
+        @Override
+        public int rows() {
+            return logits.rows();
+        }
+
+        @Override
+        public int vocab() {
+            return logits.vocab();
+        }
+
+        @Override
+        public int batchIndex(int r) {
+            return logits.batchIndex(r);
+        }
+
+        @Override
+        public int position(int r) {
+            return logits.position(r);
+        }
+
+        @Override
+        public float get(int r, int token) {
+            return logits.logits().get(r, token);
+        }
+
+        @Override
+        public void set(int r, int token, float value) {
+            if (token < 0 || token >= logits.vocab() || r < 0 || r >= logits.rows()) {
+                throw new InvalidRequestException("logits_hook", "(" + r + ", " + token + ") is outside the "
+                        + logits.rows() + " x " + logits.vocab() + " logits");
+            }
+            logits.logits().data()[logits.logits().offset(r) + token] = value;
+        }
     }
 }

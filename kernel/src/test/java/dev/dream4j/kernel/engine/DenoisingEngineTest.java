@@ -4,6 +4,8 @@ import dev.dream4j.api.DenoisingListener;
 import dev.dream4j.api.DenoisingStep;
 import dev.dream4j.api.Dream4jException;
 import dev.dream4j.api.GenerationCancelledException;
+import dev.dream4j.api.GenerationHooks;
+import dev.dream4j.api.InvalidRequestException;
 import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.backend.BackendCapabilities;
 import dev.dream4j.spi.backend.ForwardBatch;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -215,5 +218,52 @@ class DenoisingEngineTest {
         };
         engine.run(c, settings(1, 4, 2), record, List.of(), new SplittableRandom(1), DenoisingListener.NONE);
         assertEquals(List.of("0:2", "0:3", "1:2", "1:3"), slots);
+    }
+
+    @Test
+    void tokensHookRunsBeforeTheFirstStepAndAfterEveryStep() {
+        RecordingBackend backend = new RecordingBackend();
+        DenoisingEngine engine = new DenoisingEngine(backend, model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1, 2}), 3);
+        List<Integer> calls = new ArrayList<>();
+        GenerationHooks hooks = new GenerationHooks(Optional.of((step, canvas) -> {
+            calls.add(step);
+            if (step == -1) {
+                canvas.set(0, 3, 5); // pin the middle new slot before decoding: it is never asked for
+            }
+        }), Optional.empty());
+        engine.run(c, settings(3, 5, 2), FIRST_ARGMAX, List.of(), new SplittableRandom(1), DenoisingListener.NONE, hooks);
+        assertEquals(List.of(-1, 0, 1, 2), calls);
+        // Step 0: masks at 2 and 4 -> rows 1 and 3; the first (row 1 -> token 1) is committed at 2.
+        assertArrayEquals(new int[]{1, 3}, backend.rows.get(0));
+        assertArrayEquals(new int[]{1, 2, 1, 5, 3}, c.tokens());
+    }
+
+    @Test
+    void logitsHookRewritesLogitsBeforeTheProcessors() {
+        List<String> order = new ArrayList<>();
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 2);
+        GenerationHooks hooks = new GenerationHooks(Optional.empty(), Optional.of((step, canvas, logits) -> {
+            order.add("hook");
+            assertEquals(3, canvas.length());
+            for (int r = 0; r < logits.rows(); r++) {
+                logits.set(r, 6, 100f); // ban nothing, force token 6 everywhere
+            }
+        }));
+        engine.run(c, settings(2, 3, 1), FIRST_ARGMAX, List.of((info, l) -> order.add("processor:" + l.logits().get(0, 6))),
+                new SplittableRandom(1), DenoisingListener.NONE, hooks);
+        assertEquals(List.of("hook", "processor:100.0", "hook", "processor:100.0"), order);
+        assertArrayEquals(new int[]{1, 6, 6}, c.tokens());
+    }
+
+    @Test
+    void aTokensHookWritingAnUnknownIdIsATypedError() {
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 2);
+        GenerationHooks hooks = new GenerationHooks(Optional.of((step, canvas) -> canvas.set(0, 1, VOCAB)), Optional.empty());
+        var e = assertThrows(InvalidRequestException.class, () -> engine.run(c, settings(2, 3, 1), FIRST_ARGMAX, List.of(),
+                new SplittableRandom(1), DenoisingListener.NONE, hooks));
+        assertEquals("tokens_hook", e.parameter());
     }
 }
