@@ -245,4 +245,37 @@ class CliEndToEndTest {
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
+
+    @Test
+    void aRowOfALeftPaddedBatchDecodesAsItWouldAlone() {
+        try (dev.dream4j.Dream4jModel lm = dev.dream4j.Dream4j.builder().model(dev.dream4j.demo.DemoModel.directory()).build()) {
+            var base = dev.dream4j.api.GenerationRequest.builder().maxNewTokens(16).steps(16).sampler("entropy")
+                    .temperature(0).seed(1);
+            var longPrompt = dev.dream4j.api.Prompt.text("import os\nimport sys\n\ndef main(argv):\n");
+            var shortPrompt = dev.dream4j.api.Prompt.text("def f(x):\n");
+            var batch = lm.generate(base.prompts(List.of(longPrompt, shortPrompt)).build());
+            var aloneShort = lm.generate(base.prompts(List.of(shortPrompt)).build());
+            var aloneLong = lm.generate(base.prompts(List.of(longPrompt)).build());
+            assertEquals(2, batch.sequences().size());
+            assertEquals(aloneLong.first().generatedIds(), batch.sequences().get(0).generatedIds());
+            assertEquals(aloneShort.first().generatedIds(), batch.sequences().get(1).generatedIds(),
+                    "the padded row decodes as it does alone (padding invariance + equal mask counts)");
+        }
+    }
+
+    @Test
+    void tokensHookPinsATokenAsInDreamsTokenControlDemo() {
+        try (dev.dream4j.Dream4jModel lm = dev.dream4j.Dream4j.builder().model(dev.dream4j.demo.DemoModel.directory()).build()) {
+            int pinned = lm.encode("return").getFirst();
+            var prompt = lm.encode("def f(x):\n");
+            var r = lm.generate(dev.dream4j.api.GenerationRequest.builder().promptIds(prompt).maxNewTokens(12).steps(12)
+                    .sampler("entropy").temperature(0).seed(1)
+                    .tokensHook((step, canvas) -> {
+                        if (step == -1) {
+                            canvas.set(0, prompt.size() + 5, pinned);
+                        }
+                    }).build());
+            assertEquals(pinned, r.first().generatedIds().get(5));
+        }
+    }
 }
