@@ -11,20 +11,22 @@ import java.util.function.IntConsumer;
  * {@code C[M×N] = A[M×K] · W^T} where A is fp32 activations and W a row-major {@code N×K} {@link MatrixSource}
  * (Hugging Face linear layout).
  *
- * <p>Blocked path (M ≥ {@link #SMALL_M}): A is transposed once into column chunks of {@code 2·VL} rows
- * ({@code at[chunk][k][lane]}), W is converted block by block ({@link #NC} rows × {@link #KC} columns) into a
- * cache-resident fp32 panel, and an 8 × 2-vector register tile computes {@code C^T} with one FMA chain per output,
- * in ascending k. The result of an element depends only on its A row and W row, not on M, the tile position, the
- * thread count or the block sizes: that makes the blocked path bit-identical across batch composition and threads.
- * Threads split N by blocks of {@link #NC} rows.
+ * <p>Blocked path (M ≥ {@link #SMALL_M}): A is transposed once into column chunks of {@link #MW} = 4·VL rows
+ * ({@code at[chunk][k][lane]}; 16×16 in-register transposes when VL = 16, gathers otherwise), W is converted block by
+ * block ({@link #NC} rows × {@link #KC} columns) into a cache-resident fp32 panel, and a {@link #MR} × 4-vector
+ * register tile (24 accumulators) computes {@code C^T} with one FMA chain per output, in ascending k (partial sums are
+ * stored and reloaded exactly between K blocks). The result of an element depends only on its A row and W row, not
+ * on M, the tile position, the thread count or the block sizes: that makes the blocked path bit-identical across
+ * batch composition and threads. Threads split N by blocks of {@link #NC} rows. Scratch arrays are per thread and
+ * reused across calls.
  *
  * <p>Small path (M &lt; {@link #SMALL_M}): a W row is converted once and dotted with each A row (vector over K).
  */
 final class Gemm {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final int VL = F.length();
-    static final int MW = Integer.getInteger("dream4j.cpu.mw", 3) * VL;
-    static final int MR = 8;
+    static final int MW = 4 * VL;
+    static final int MR = 6;
     static final int KC = 128;
     static final int NC = 128;
     static final int SMALL_M = 1; // the small path is off: every M uses the bit-reproducible blocked path
@@ -95,7 +97,7 @@ final class Gemm {
     /** Per-thread scratch arrays, reused across calls (grown on demand, never shrunk below {@link #KEEP}). */
     private static final class Scratch {
         float[] at = new float[0];
-        float[] wbuf = new float[NC * KC];
+        float[] wbuf = new float[(NC + MR) * KC];
         float[] ct = new float[0];
     }
 
@@ -125,41 +127,41 @@ final class Gemm {
         for (int j = 0; j < VL; j++) {
             idx[j] = j * lda;
         }
-        final int vecs = mPad / VL;
-        IntConsumer transpose = v -> {
-            // one vector of VL rows (i0 .. i0+VL) gathered column by column
-            int i0 = v * VL;
-            int q = i0 / MW;
+        IntConsumer transpose = q -> {
             int qStart = q * MW;
             int wq = Math.min(MW, mPad - qStart);
-            int dst = qStart * k + (i0 - qStart);
-            int src = aOff + i0 * lda;
-            if (i0 + VL <= m) {
-                for (int kk = 0; kk < k; kk++) {
-                    FloatVector.fromArray(F, a, src + kk, idx, 0).intoArray(at, dst + kk * wq);
-                }
-            } else {
-                // last, partial vector: scalar, zeros in the padding rows
-                for (int kk = 0; kk < k; kk++) {
-                    int d = dst + kk * wq;
-                    for (int j = 0; j < VL; j++) {
-                        at[d + j] = i0 + j < m ? a[src + j * lda + kk] : 0f;
+            for (int i0 = qStart; i0 < qStart + wq; i0 += VL) {
+                int dst = qStart * k + (i0 - qStart);
+                int src = aOff + i0 * lda;
+                if (i0 + VL <= m && VL == 16) {
+                    pack16(a, src, lda, k, at, dst, wq);
+                } else if (i0 + VL <= m) {
+                    for (int kk = 0; kk < k; kk++) {
+                        FloatVector.fromArray(F, a, src + kk, idx, 0).intoArray(at, dst + kk * wq);
+                    }
+                } else {
+                    // last, partial vector: scalar, zeros in the padding rows
+                    for (int kk = 0; kk < k; kk++) {
+                        int d = dst + kk * wq;
+                        for (int j = 0; j < VL; j++) {
+                            at[d + j] = i0 + j < m ? a[src + j * lda + kk] : 0f;
+                        }
                     }
                 }
             }
         };
         if (pool == null) {
-            for (int v = 0; v < vecs; v++) {
-                transpose.accept(v);
+            for (int q = 0; q < chunks; q++) {
+                transpose.accept(q);
             }
         } else {
-            pool.forEach(vecs, transpose);
+            pool.forEach(chunks, transpose);
         }
         final int blocks = (n + NC - 1) / NC;
         java.util.function.Supplier<IntConsumer> worker = () -> {
             Scratch s = SCRATCH.get();
             float[] wbuf = s.wbuf;
-            float[] ct = grow(s.ct, NC * mPad);
+            float[] ct = grow(s.ct, (NC + MR) * mPad);
             if (ct != s.ct && ct.length <= KEEP) {
                 s.ct = ct;
             }
@@ -178,17 +180,21 @@ final class Gemm {
                         int i0 = q * MW;
                         int wq = Math.min(MW, mPad - i0);
                         int atOff = i0 * k + k0 * wq;
-                        if (wq == 3 * VL) {
+                        if (wq == 4 * VL) {
                             for (int r0 = 0; r0 < nnPad; r0 += MR) {
-                                kernel8x3(wbuf, r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
+                                kernel6x4(wbuf, r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
+                            }
+                        } else if (wq == 3 * VL) {
+                            for (int r0 = 0; r0 < nnPad; r0 += MR) {
+                                kernel6x3(wbuf, r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
                             }
                         } else if (wq == 2 * VL) {
                             for (int r0 = 0; r0 < nnPad; r0 += MR) {
-                                kernel8x2(wbuf, r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
+                                kernel6x2(wbuf, r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
                             }
                         } else {
                             for (int r0 = 0; r0 < nnPad; r0 += MR) {
-                                kernel8x1(wbuf, r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
+                                kernel6x1(wbuf, r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
                             }
                         }
                     }
@@ -216,43 +222,272 @@ final class Gemm {
         }
     }
 
-    /** C^T tile of 8 weight rows × 3 vector(s) of m: ct[r][m] (+)= Σ_k w[r][k]·at[k][m]. */
-    private static void kernel8x3(float[] w, int wOff, int kc, float[] at, int atOff, int mw, float[] ct, int ctOff, int ldct, boolean first) {
-        FloatVector c00 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 0);
+    /** Two-source permutation indices for the 16×16 in-register transpose: stage s (half-width 8, 4, 2, 1), lo/hi. */
+    private static final FloatVector[] TR_LO = new FloatVector[4];
+    private static final FloatVector[] TR_HI = new FloatVector[4];
+
+    static {
+        if (VL == 16) {
+            for (int s = 0; s < 4; s++) {
+                int h = 8 >> s;
+                float[] lo = new float[16];
+                float[] hi = new float[16];
+                for (int j = 0; j < 16; j++) {
+                    int block = j / (2 * h) * 2 * h;
+                    int off = j % (2 * h);
+                    lo[j] = off < h ? block + off : 16 + block + off - h;
+                    hi[j] = off < h ? block + h + off : 16 + block + off;
+                }
+                TR_LO[s] = FloatVector.fromArray(F, lo, 0);
+                TR_HI[s] = FloatVector.fromArray(F, hi, 0);
+            }
+        }
+    }
+
+    /**
+     * Packs 16 rows {@code a[src + r*lda + kk]} (r &lt; 16) into {@code at[dst + kk*wq + r]} for kk in [0, k): one 16×16
+     * in-register transpose per call ({@code VL == 16} only; a small method so that C2 compiles it after a few calls
+     * rather than waiting for an OSR of a long loop), and a scalar tail.
+     */
+    private static void pack16(float[] a, int src, int lda, int k, float[] at, int dst, int wq) {
+        int kk = 0;
+        for (; kk + 16 <= k; kk += 16) {
+            transpose16(a, src + kk, lda, at, dst + kk * wq, wq);
+        }
+        for (; kk < k; kk++) {
+            int d = dst + kk * wq;
+            for (int j = 0; j < 16; j++) {
+                at[d + j] = a[src + j * lda + kk];
+            }
+        }
+    }
+
+    private static void transpose16(float[] a, int src, int lda, float[] at, int dst, int wq) {
+        final FloatVector l0 = TR_LO[0], h0 = TR_HI[0], l1 = TR_LO[1], h1 = TR_HI[1], l2 = TR_LO[2], h2 = TR_HI[2], l3 = TR_LO[3], h3 = TR_HI[3];
+        {
+            FloatVector x0 = FloatVector.fromArray(F, a, src + 0 * lda);
+            FloatVector x1 = FloatVector.fromArray(F, a, src + 1 * lda);
+            FloatVector x2 = FloatVector.fromArray(F, a, src + 2 * lda);
+            FloatVector x3 = FloatVector.fromArray(F, a, src + 3 * lda);
+            FloatVector x4 = FloatVector.fromArray(F, a, src + 4 * lda);
+            FloatVector x5 = FloatVector.fromArray(F, a, src + 5 * lda);
+            FloatVector x6 = FloatVector.fromArray(F, a, src + 6 * lda);
+            FloatVector x7 = FloatVector.fromArray(F, a, src + 7 * lda);
+            FloatVector x8 = FloatVector.fromArray(F, a, src + 8 * lda);
+            FloatVector x9 = FloatVector.fromArray(F, a, src + 9 * lda);
+            FloatVector x10 = FloatVector.fromArray(F, a, src + 10 * lda);
+            FloatVector x11 = FloatVector.fromArray(F, a, src + 11 * lda);
+            FloatVector x12 = FloatVector.fromArray(F, a, src + 12 * lda);
+            FloatVector x13 = FloatVector.fromArray(F, a, src + 13 * lda);
+            FloatVector x14 = FloatVector.fromArray(F, a, src + 14 * lda);
+            FloatVector x15 = FloatVector.fromArray(F, a, src + 15 * lda);
+            FloatVector y0_0 = l0.selectFrom(x0, x8);
+            FloatVector y0_8 = h0.selectFrom(x0, x8);
+            FloatVector y0_1 = l0.selectFrom(x1, x9);
+            FloatVector y0_9 = h0.selectFrom(x1, x9);
+            FloatVector y0_2 = l0.selectFrom(x2, x10);
+            FloatVector y0_10 = h0.selectFrom(x2, x10);
+            FloatVector y0_3 = l0.selectFrom(x3, x11);
+            FloatVector y0_11 = h0.selectFrom(x3, x11);
+            FloatVector y0_4 = l0.selectFrom(x4, x12);
+            FloatVector y0_12 = h0.selectFrom(x4, x12);
+            FloatVector y0_5 = l0.selectFrom(x5, x13);
+            FloatVector y0_13 = h0.selectFrom(x5, x13);
+            FloatVector y0_6 = l0.selectFrom(x6, x14);
+            FloatVector y0_14 = h0.selectFrom(x6, x14);
+            FloatVector y0_7 = l0.selectFrom(x7, x15);
+            FloatVector y0_15 = h0.selectFrom(x7, x15);
+            FloatVector y1_0 = l1.selectFrom(y0_0, y0_4);
+            FloatVector y1_4 = h1.selectFrom(y0_0, y0_4);
+            FloatVector y1_1 = l1.selectFrom(y0_1, y0_5);
+            FloatVector y1_5 = h1.selectFrom(y0_1, y0_5);
+            FloatVector y1_2 = l1.selectFrom(y0_2, y0_6);
+            FloatVector y1_6 = h1.selectFrom(y0_2, y0_6);
+            FloatVector y1_3 = l1.selectFrom(y0_3, y0_7);
+            FloatVector y1_7 = h1.selectFrom(y0_3, y0_7);
+            FloatVector y1_8 = l1.selectFrom(y0_8, y0_12);
+            FloatVector y1_12 = h1.selectFrom(y0_8, y0_12);
+            FloatVector y1_9 = l1.selectFrom(y0_9, y0_13);
+            FloatVector y1_13 = h1.selectFrom(y0_9, y0_13);
+            FloatVector y1_10 = l1.selectFrom(y0_10, y0_14);
+            FloatVector y1_14 = h1.selectFrom(y0_10, y0_14);
+            FloatVector y1_11 = l1.selectFrom(y0_11, y0_15);
+            FloatVector y1_15 = h1.selectFrom(y0_11, y0_15);
+            FloatVector y2_0 = l2.selectFrom(y1_0, y1_2);
+            FloatVector y2_2 = h2.selectFrom(y1_0, y1_2);
+            FloatVector y2_1 = l2.selectFrom(y1_1, y1_3);
+            FloatVector y2_3 = h2.selectFrom(y1_1, y1_3);
+            FloatVector y2_4 = l2.selectFrom(y1_4, y1_6);
+            FloatVector y2_6 = h2.selectFrom(y1_4, y1_6);
+            FloatVector y2_5 = l2.selectFrom(y1_5, y1_7);
+            FloatVector y2_7 = h2.selectFrom(y1_5, y1_7);
+            FloatVector y2_8 = l2.selectFrom(y1_8, y1_10);
+            FloatVector y2_10 = h2.selectFrom(y1_8, y1_10);
+            FloatVector y2_9 = l2.selectFrom(y1_9, y1_11);
+            FloatVector y2_11 = h2.selectFrom(y1_9, y1_11);
+            FloatVector y2_12 = l2.selectFrom(y1_12, y1_14);
+            FloatVector y2_14 = h2.selectFrom(y1_12, y1_14);
+            FloatVector y2_13 = l2.selectFrom(y1_13, y1_15);
+            FloatVector y2_15 = h2.selectFrom(y1_13, y1_15);
+            FloatVector y3_0 = l3.selectFrom(y2_0, y2_1);
+            FloatVector y3_1 = h3.selectFrom(y2_0, y2_1);
+            FloatVector y3_2 = l3.selectFrom(y2_2, y2_3);
+            FloatVector y3_3 = h3.selectFrom(y2_2, y2_3);
+            FloatVector y3_4 = l3.selectFrom(y2_4, y2_5);
+            FloatVector y3_5 = h3.selectFrom(y2_4, y2_5);
+            FloatVector y3_6 = l3.selectFrom(y2_6, y2_7);
+            FloatVector y3_7 = h3.selectFrom(y2_6, y2_7);
+            FloatVector y3_8 = l3.selectFrom(y2_8, y2_9);
+            FloatVector y3_9 = h3.selectFrom(y2_8, y2_9);
+            FloatVector y3_10 = l3.selectFrom(y2_10, y2_11);
+            FloatVector y3_11 = h3.selectFrom(y2_10, y2_11);
+            FloatVector y3_12 = l3.selectFrom(y2_12, y2_13);
+            FloatVector y3_13 = h3.selectFrom(y2_12, y2_13);
+            FloatVector y3_14 = l3.selectFrom(y2_14, y2_15);
+            FloatVector y3_15 = h3.selectFrom(y2_14, y2_15);
+            y3_0.intoArray(at, dst + 0 * wq);
+            y3_1.intoArray(at, dst + 1 * wq);
+            y3_2.intoArray(at, dst + 2 * wq);
+            y3_3.intoArray(at, dst + 3 * wq);
+            y3_4.intoArray(at, dst + 4 * wq);
+            y3_5.intoArray(at, dst + 5 * wq);
+            y3_6.intoArray(at, dst + 6 * wq);
+            y3_7.intoArray(at, dst + 7 * wq);
+            y3_8.intoArray(at, dst + 8 * wq);
+            y3_9.intoArray(at, dst + 9 * wq);
+            y3_10.intoArray(at, dst + 10 * wq);
+            y3_11.intoArray(at, dst + 11 * wq);
+            y3_12.intoArray(at, dst + 12 * wq);
+            y3_13.intoArray(at, dst + 13 * wq);
+            y3_14.intoArray(at, dst + 14 * wq);
+            y3_15.intoArray(at, dst + 15 * wq);
+        }
+    }
+
+    /** C^T tile of 6 weight rows × 4 vector(s) of m: ct[r][m] (+)= Σ_k w[r][k]·at[k][m], ascending k. */
+    private static void kernel6x4(float[] w, int wOff, int kc, float[] at, int atOff, int mw, float[] ct, int ctOff, int ldct, boolean first) {
+        FloatVector c00 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 0 * VL);
         FloatVector c01 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 1 * VL);
         FloatVector c02 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 2 * VL);
-        FloatVector c10 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 0);
+        FloatVector c03 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 3 * VL);
+        FloatVector c10 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 0 * VL);
         FloatVector c11 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 1 * VL);
         FloatVector c12 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 2 * VL);
-        FloatVector c20 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 0);
+        FloatVector c13 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 3 * VL);
+        FloatVector c20 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 0 * VL);
         FloatVector c21 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 1 * VL);
         FloatVector c22 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 2 * VL);
-        FloatVector c30 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 0);
+        FloatVector c23 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 3 * VL);
+        FloatVector c30 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 0 * VL);
         FloatVector c31 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 1 * VL);
         FloatVector c32 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 2 * VL);
-        FloatVector c40 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 0);
+        FloatVector c33 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 3 * VL);
+        FloatVector c40 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 0 * VL);
         FloatVector c41 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 1 * VL);
         FloatVector c42 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 2 * VL);
-        FloatVector c50 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 0);
+        FloatVector c43 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 3 * VL);
+        FloatVector c50 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 0 * VL);
         FloatVector c51 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 1 * VL);
         FloatVector c52 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 2 * VL);
-        FloatVector c60 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 6 * ldct + 0);
-        FloatVector c61 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 6 * ldct + 1 * VL);
-        FloatVector c62 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 6 * ldct + 2 * VL);
-        FloatVector c70 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 7 * ldct + 0);
-        FloatVector c71 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 7 * ldct + 1 * VL);
-        FloatVector c72 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 7 * ldct + 2 * VL);
+        FloatVector c53 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 3 * VL);
         final int w0 = wOff + 0 * kc;
         final int w1 = wOff + 1 * kc;
         final int w2 = wOff + 2 * kc;
         final int w3 = wOff + 3 * kc;
         final int w4 = wOff + 4 * kc;
         final int w5 = wOff + 5 * kc;
-        final int w6 = wOff + 6 * kc;
-        final int w7 = wOff + 7 * kc;
         for (int k = 0; k < kc; k++) {
             int ao = atOff + k * mw;
-            FloatVector a0 = FloatVector.fromArray(F, at, ao);
+            FloatVector a0 = FloatVector.fromArray(F, at, ao + 0 * VL);
+            FloatVector a1 = FloatVector.fromArray(F, at, ao + 1 * VL);
+            FloatVector a2 = FloatVector.fromArray(F, at, ao + 2 * VL);
+            FloatVector a3 = FloatVector.fromArray(F, at, ao + 3 * VL);
+            FloatVector b0 = FloatVector.broadcast(F, w[w0 + k]);
+            c00 = a0.fma(b0, c00);
+            c01 = a1.fma(b0, c01);
+            c02 = a2.fma(b0, c02);
+            c03 = a3.fma(b0, c03);
+            FloatVector b1 = FloatVector.broadcast(F, w[w1 + k]);
+            c10 = a0.fma(b1, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a2.fma(b1, c12);
+            c13 = a3.fma(b1, c13);
+            FloatVector b2 = FloatVector.broadcast(F, w[w2 + k]);
+            c20 = a0.fma(b2, c20);
+            c21 = a1.fma(b2, c21);
+            c22 = a2.fma(b2, c22);
+            c23 = a3.fma(b2, c23);
+            FloatVector b3 = FloatVector.broadcast(F, w[w3 + k]);
+            c30 = a0.fma(b3, c30);
+            c31 = a1.fma(b3, c31);
+            c32 = a2.fma(b3, c32);
+            c33 = a3.fma(b3, c33);
+            FloatVector b4 = FloatVector.broadcast(F, w[w4 + k]);
+            c40 = a0.fma(b4, c40);
+            c41 = a1.fma(b4, c41);
+            c42 = a2.fma(b4, c42);
+            c43 = a3.fma(b4, c43);
+            FloatVector b5 = FloatVector.broadcast(F, w[w5 + k]);
+            c50 = a0.fma(b5, c50);
+            c51 = a1.fma(b5, c51);
+            c52 = a2.fma(b5, c52);
+            c53 = a3.fma(b5, c53);
+        }
+        c00.intoArray(ct, ctOff + 0 * ldct + 0 * VL);
+        c01.intoArray(ct, ctOff + 0 * ldct + 1 * VL);
+        c02.intoArray(ct, ctOff + 0 * ldct + 2 * VL);
+        c03.intoArray(ct, ctOff + 0 * ldct + 3 * VL);
+        c10.intoArray(ct, ctOff + 1 * ldct + 0 * VL);
+        c11.intoArray(ct, ctOff + 1 * ldct + 1 * VL);
+        c12.intoArray(ct, ctOff + 1 * ldct + 2 * VL);
+        c13.intoArray(ct, ctOff + 1 * ldct + 3 * VL);
+        c20.intoArray(ct, ctOff + 2 * ldct + 0 * VL);
+        c21.intoArray(ct, ctOff + 2 * ldct + 1 * VL);
+        c22.intoArray(ct, ctOff + 2 * ldct + 2 * VL);
+        c23.intoArray(ct, ctOff + 2 * ldct + 3 * VL);
+        c30.intoArray(ct, ctOff + 3 * ldct + 0 * VL);
+        c31.intoArray(ct, ctOff + 3 * ldct + 1 * VL);
+        c32.intoArray(ct, ctOff + 3 * ldct + 2 * VL);
+        c33.intoArray(ct, ctOff + 3 * ldct + 3 * VL);
+        c40.intoArray(ct, ctOff + 4 * ldct + 0 * VL);
+        c41.intoArray(ct, ctOff + 4 * ldct + 1 * VL);
+        c42.intoArray(ct, ctOff + 4 * ldct + 2 * VL);
+        c43.intoArray(ct, ctOff + 4 * ldct + 3 * VL);
+        c50.intoArray(ct, ctOff + 5 * ldct + 0 * VL);
+        c51.intoArray(ct, ctOff + 5 * ldct + 1 * VL);
+        c52.intoArray(ct, ctOff + 5 * ldct + 2 * VL);
+        c53.intoArray(ct, ctOff + 5 * ldct + 3 * VL);
+    }
+
+    /** C^T tile of 6 weight rows × 3 vector(s) of m: ct[r][m] (+)= Σ_k w[r][k]·at[k][m], ascending k. */
+    private static void kernel6x3(float[] w, int wOff, int kc, float[] at, int atOff, int mw, float[] ct, int ctOff, int ldct, boolean first) {
+        FloatVector c00 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 0 * VL);
+        FloatVector c01 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 1 * VL);
+        FloatVector c02 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 2 * VL);
+        FloatVector c10 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 0 * VL);
+        FloatVector c11 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 1 * VL);
+        FloatVector c12 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 2 * VL);
+        FloatVector c20 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 0 * VL);
+        FloatVector c21 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 1 * VL);
+        FloatVector c22 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 2 * VL);
+        FloatVector c30 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 0 * VL);
+        FloatVector c31 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 1 * VL);
+        FloatVector c32 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 2 * VL);
+        FloatVector c40 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 0 * VL);
+        FloatVector c41 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 1 * VL);
+        FloatVector c42 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 2 * VL);
+        FloatVector c50 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 0 * VL);
+        FloatVector c51 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 1 * VL);
+        FloatVector c52 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 2 * VL);
+        final int w0 = wOff + 0 * kc;
+        final int w1 = wOff + 1 * kc;
+        final int w2 = wOff + 2 * kc;
+        final int w3 = wOff + 3 * kc;
+        final int w4 = wOff + 4 * kc;
+        final int w5 = wOff + 5 * kc;
+        for (int k = 0; k < kc; k++) {
+            int ao = atOff + k * mw;
+            FloatVector a0 = FloatVector.fromArray(F, at, ao + 0 * VL);
             FloatVector a1 = FloatVector.fromArray(F, at, ao + 1 * VL);
             FloatVector a2 = FloatVector.fromArray(F, at, ao + 2 * VL);
             FloatVector b0 = FloatVector.broadcast(F, w[w0 + k]);
@@ -279,70 +514,50 @@ final class Gemm {
             c50 = a0.fma(b5, c50);
             c51 = a1.fma(b5, c51);
             c52 = a2.fma(b5, c52);
-            FloatVector b6 = FloatVector.broadcast(F, w[w6 + k]);
-            c60 = a0.fma(b6, c60);
-            c61 = a1.fma(b6, c61);
-            c62 = a2.fma(b6, c62);
-            FloatVector b7 = FloatVector.broadcast(F, w[w7 + k]);
-            c70 = a0.fma(b7, c70);
-            c71 = a1.fma(b7, c71);
-            c72 = a2.fma(b7, c72);
         }
-        c00.intoArray(ct, ctOff + 0 * ldct);
+        c00.intoArray(ct, ctOff + 0 * ldct + 0 * VL);
         c01.intoArray(ct, ctOff + 0 * ldct + 1 * VL);
         c02.intoArray(ct, ctOff + 0 * ldct + 2 * VL);
-        c10.intoArray(ct, ctOff + 1 * ldct);
+        c10.intoArray(ct, ctOff + 1 * ldct + 0 * VL);
         c11.intoArray(ct, ctOff + 1 * ldct + 1 * VL);
         c12.intoArray(ct, ctOff + 1 * ldct + 2 * VL);
-        c20.intoArray(ct, ctOff + 2 * ldct);
+        c20.intoArray(ct, ctOff + 2 * ldct + 0 * VL);
         c21.intoArray(ct, ctOff + 2 * ldct + 1 * VL);
         c22.intoArray(ct, ctOff + 2 * ldct + 2 * VL);
-        c30.intoArray(ct, ctOff + 3 * ldct);
+        c30.intoArray(ct, ctOff + 3 * ldct + 0 * VL);
         c31.intoArray(ct, ctOff + 3 * ldct + 1 * VL);
         c32.intoArray(ct, ctOff + 3 * ldct + 2 * VL);
-        c40.intoArray(ct, ctOff + 4 * ldct);
+        c40.intoArray(ct, ctOff + 4 * ldct + 0 * VL);
         c41.intoArray(ct, ctOff + 4 * ldct + 1 * VL);
         c42.intoArray(ct, ctOff + 4 * ldct + 2 * VL);
-        c50.intoArray(ct, ctOff + 5 * ldct);
+        c50.intoArray(ct, ctOff + 5 * ldct + 0 * VL);
         c51.intoArray(ct, ctOff + 5 * ldct + 1 * VL);
         c52.intoArray(ct, ctOff + 5 * ldct + 2 * VL);
-        c60.intoArray(ct, ctOff + 6 * ldct);
-        c61.intoArray(ct, ctOff + 6 * ldct + 1 * VL);
-        c62.intoArray(ct, ctOff + 6 * ldct + 2 * VL);
-        c70.intoArray(ct, ctOff + 7 * ldct);
-        c71.intoArray(ct, ctOff + 7 * ldct + 1 * VL);
-        c72.intoArray(ct, ctOff + 7 * ldct + 2 * VL);
     }
 
-    /** C^T tile of 8 weight rows × 2 vector(s) of m: ct[r][m] (+)= Σ_k w[r][k]·at[k][m]. */
-    private static void kernel8x2(float[] w, int wOff, int kc, float[] at, int atOff, int mw, float[] ct, int ctOff, int ldct, boolean first) {
-        FloatVector c00 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 0);
+    /** C^T tile of 6 weight rows × 2 vector(s) of m: ct[r][m] (+)= Σ_k w[r][k]·at[k][m], ascending k. */
+    private static void kernel6x2(float[] w, int wOff, int kc, float[] at, int atOff, int mw, float[] ct, int ctOff, int ldct, boolean first) {
+        FloatVector c00 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 0 * VL);
         FloatVector c01 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 1 * VL);
-        FloatVector c10 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 0);
+        FloatVector c10 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 0 * VL);
         FloatVector c11 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 1 * VL);
-        FloatVector c20 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 0);
+        FloatVector c20 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 0 * VL);
         FloatVector c21 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 1 * VL);
-        FloatVector c30 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 0);
+        FloatVector c30 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 0 * VL);
         FloatVector c31 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 1 * VL);
-        FloatVector c40 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 0);
+        FloatVector c40 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 0 * VL);
         FloatVector c41 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 1 * VL);
-        FloatVector c50 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 0);
+        FloatVector c50 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 0 * VL);
         FloatVector c51 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 1 * VL);
-        FloatVector c60 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 6 * ldct + 0);
-        FloatVector c61 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 6 * ldct + 1 * VL);
-        FloatVector c70 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 7 * ldct + 0);
-        FloatVector c71 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 7 * ldct + 1 * VL);
         final int w0 = wOff + 0 * kc;
         final int w1 = wOff + 1 * kc;
         final int w2 = wOff + 2 * kc;
         final int w3 = wOff + 3 * kc;
         final int w4 = wOff + 4 * kc;
         final int w5 = wOff + 5 * kc;
-        final int w6 = wOff + 6 * kc;
-        final int w7 = wOff + 7 * kc;
         for (int k = 0; k < kc; k++) {
             int ao = atOff + k * mw;
-            FloatVector a0 = FloatVector.fromArray(F, at, ao);
+            FloatVector a0 = FloatVector.fromArray(F, at, ao + 0 * VL);
             FloatVector a1 = FloatVector.fromArray(F, at, ao + 1 * VL);
             FloatVector b0 = FloatVector.broadcast(F, w[w0 + k]);
             c00 = a0.fma(b0, c00);
@@ -362,52 +577,38 @@ final class Gemm {
             FloatVector b5 = FloatVector.broadcast(F, w[w5 + k]);
             c50 = a0.fma(b5, c50);
             c51 = a1.fma(b5, c51);
-            FloatVector b6 = FloatVector.broadcast(F, w[w6 + k]);
-            c60 = a0.fma(b6, c60);
-            c61 = a1.fma(b6, c61);
-            FloatVector b7 = FloatVector.broadcast(F, w[w7 + k]);
-            c70 = a0.fma(b7, c70);
-            c71 = a1.fma(b7, c71);
         }
-        c00.intoArray(ct, ctOff + 0 * ldct);
+        c00.intoArray(ct, ctOff + 0 * ldct + 0 * VL);
         c01.intoArray(ct, ctOff + 0 * ldct + 1 * VL);
-        c10.intoArray(ct, ctOff + 1 * ldct);
+        c10.intoArray(ct, ctOff + 1 * ldct + 0 * VL);
         c11.intoArray(ct, ctOff + 1 * ldct + 1 * VL);
-        c20.intoArray(ct, ctOff + 2 * ldct);
+        c20.intoArray(ct, ctOff + 2 * ldct + 0 * VL);
         c21.intoArray(ct, ctOff + 2 * ldct + 1 * VL);
-        c30.intoArray(ct, ctOff + 3 * ldct);
+        c30.intoArray(ct, ctOff + 3 * ldct + 0 * VL);
         c31.intoArray(ct, ctOff + 3 * ldct + 1 * VL);
-        c40.intoArray(ct, ctOff + 4 * ldct);
+        c40.intoArray(ct, ctOff + 4 * ldct + 0 * VL);
         c41.intoArray(ct, ctOff + 4 * ldct + 1 * VL);
-        c50.intoArray(ct, ctOff + 5 * ldct);
+        c50.intoArray(ct, ctOff + 5 * ldct + 0 * VL);
         c51.intoArray(ct, ctOff + 5 * ldct + 1 * VL);
-        c60.intoArray(ct, ctOff + 6 * ldct);
-        c61.intoArray(ct, ctOff + 6 * ldct + 1 * VL);
-        c70.intoArray(ct, ctOff + 7 * ldct);
-        c71.intoArray(ct, ctOff + 7 * ldct + 1 * VL);
     }
 
-    /** C^T tile of 8 weight rows × 1 vector(s) of m: ct[r][m] (+)= Σ_k w[r][k]·at[k][m]. */
-    private static void kernel8x1(float[] w, int wOff, int kc, float[] at, int atOff, int mw, float[] ct, int ctOff, int ldct, boolean first) {
-        FloatVector c00 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 0);
-        FloatVector c10 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 0);
-        FloatVector c20 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 0);
-        FloatVector c30 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 0);
-        FloatVector c40 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 0);
-        FloatVector c50 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 0);
-        FloatVector c60 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 6 * ldct + 0);
-        FloatVector c70 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 7 * ldct + 0);
+    /** C^T tile of 6 weight rows × 1 vector(s) of m: ct[r][m] (+)= Σ_k w[r][k]·at[k][m], ascending k. */
+    private static void kernel6x1(float[] w, int wOff, int kc, float[] at, int atOff, int mw, float[] ct, int ctOff, int ldct, boolean first) {
+        FloatVector c00 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 0 * ldct + 0 * VL);
+        FloatVector c10 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 1 * ldct + 0 * VL);
+        FloatVector c20 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 2 * ldct + 0 * VL);
+        FloatVector c30 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 3 * ldct + 0 * VL);
+        FloatVector c40 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 4 * ldct + 0 * VL);
+        FloatVector c50 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, ct, ctOff + 5 * ldct + 0 * VL);
         final int w0 = wOff + 0 * kc;
         final int w1 = wOff + 1 * kc;
         final int w2 = wOff + 2 * kc;
         final int w3 = wOff + 3 * kc;
         final int w4 = wOff + 4 * kc;
         final int w5 = wOff + 5 * kc;
-        final int w6 = wOff + 6 * kc;
-        final int w7 = wOff + 7 * kc;
         for (int k = 0; k < kc; k++) {
             int ao = atOff + k * mw;
-            FloatVector a0 = FloatVector.fromArray(F, at, ao);
+            FloatVector a0 = FloatVector.fromArray(F, at, ao + 0 * VL);
             FloatVector b0 = FloatVector.broadcast(F, w[w0 + k]);
             c00 = a0.fma(b0, c00);
             FloatVector b1 = FloatVector.broadcast(F, w[w1 + k]);
@@ -420,18 +621,12 @@ final class Gemm {
             c40 = a0.fma(b4, c40);
             FloatVector b5 = FloatVector.broadcast(F, w[w5 + k]);
             c50 = a0.fma(b5, c50);
-            FloatVector b6 = FloatVector.broadcast(F, w[w6 + k]);
-            c60 = a0.fma(b6, c60);
-            FloatVector b7 = FloatVector.broadcast(F, w[w7 + k]);
-            c70 = a0.fma(b7, c70);
         }
-        c00.intoArray(ct, ctOff + 0 * ldct);
-        c10.intoArray(ct, ctOff + 1 * ldct);
-        c20.intoArray(ct, ctOff + 2 * ldct);
-        c30.intoArray(ct, ctOff + 3 * ldct);
-        c40.intoArray(ct, ctOff + 4 * ldct);
-        c50.intoArray(ct, ctOff + 5 * ldct);
-        c60.intoArray(ct, ctOff + 6 * ldct);
-        c70.intoArray(ct, ctOff + 7 * ldct);
+        c00.intoArray(ct, ctOff + 0 * ldct + 0 * VL);
+        c10.intoArray(ct, ctOff + 1 * ldct + 0 * VL);
+        c20.intoArray(ct, ctOff + 2 * ldct + 0 * VL);
+        c30.intoArray(ct, ctOff + 3 * ldct + 0 * VL);
+        c40.intoArray(ct, ctOff + 4 * ldct + 0 * VL);
+        c50.intoArray(ct, ctOff + 5 * ldct + 0 * VL);
     }
 }
