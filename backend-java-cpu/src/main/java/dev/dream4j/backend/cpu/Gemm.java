@@ -17,7 +17,8 @@ import java.util.function.IntConsumer;
  * register tile (24 accumulators) computes {@code C^T} with one FMA chain per output, in ascending k (partial sums are
  * stored and reloaded exactly between K blocks). The result of an element depends only on its A row and W row, not
  * on M, the tile position, the thread count or the block sizes: that makes the blocked path bit-identical across
- * batch composition and threads. Threads split N by blocks of {@link #NC} rows. Scratch arrays are per thread and
+ * batch composition and threads. Threads split N into blocks of at most {@link #NC} rows, as many blocks as
+ * a multiple of the thread count where N allows. Scratch arrays are per thread and
  * reused across calls.
  *
  * <p>Small path (M &lt; {@link #SMALL_M}): a W row is converted once and dotted with each A row (vector over K).
@@ -28,7 +29,7 @@ final class Gemm {
     static final int MW = 4 * VL;
     static final int MR = 6;
     static final int KC = 128;
-    static final int NC = 128;
+    static final int NC = 126; // at most NC weight rows per block (a multiple of MR)
     static final int SMALL_M = 1; // the small path is off: every M uses the bit-reproducible blocked path
 
     private Gemm() {
@@ -157,7 +158,14 @@ final class Gemm {
         } else {
             pool.forEach(chunks, transpose);
         }
-        final int blocks = (n + NC - 1) / NC;
+        // N blocks of bs ≤ NC rows (a multiple of MR), their count rounded up to a multiple of the thread count
+        final int threads = pool == null ? 1 : pool.threads();
+        int nbWanted = (n + NC - 1) / NC;
+        if (threads > 1 && n >= threads * MR) {
+            nbWanted = (nbWanted + threads - 1) / threads * threads;
+        }
+        final int bs = Math.min(NC, ((n + nbWanted - 1) / nbWanted + MR - 1) / MR * MR);
+        final int blocks = (n + bs - 1) / bs;
         java.util.function.Supplier<IntConsumer> worker = () -> {
             Scratch s = SCRATCH.get();
             float[] wbuf = s.wbuf;
@@ -166,8 +174,8 @@ final class Gemm {
                 s.ct = ct;
             }
             return nb -> {
-                int n0 = nb * NC;
-                int nn = Math.min(NC, n - n0);
+                int n0 = nb * bs;
+                int nn = Math.min(bs, n - n0);
                 int nnPad = (nn + MR - 1) / MR * MR;
                 for (int k0 = 0; k0 < k; k0 += KC) {
                     int kc = Math.min(KC, k - k0);
