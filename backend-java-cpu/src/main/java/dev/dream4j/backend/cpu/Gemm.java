@@ -11,8 +11,8 @@ import java.util.function.IntConsumer;
  * {@code C[M×N] = A[M×K] · W^T} where A is fp32 activations and W a row-major {@code N×K} {@link MatrixSource}
  * (Hugging Face linear layout).
  *
- * <p>Blocked path (M ≥ {@link #SMALL_M}): A is transposed once into column chunks of {@link #MW} = 4·VL rows
- * ({@code at[chunk][k][lane]}; 16×16 in-register transposes when VL = 16, gathers otherwise), W is converted block by
+ * <p>Blocked path (M ≥ {@link #SMALL_M}): A is transposed once into K slabs of {@link #KC} columns, each cut into
+ * chunks of {@link #MW} = 4·VL rows ({@code at[slab][chunk][k][lane]}; 16×16 in-register transposes when VL = 16, gathers otherwise), W is converted block by
  * block ({@link #NC} rows × {@link #KC} columns) into a cache-resident fp32 panel, and a {@link #MR} × 4-vector
  * register tile (24 accumulators) computes {@code C^T} with one FMA chain per output, in ascending k (partial sums are
  * stored and reloaded exactly between K blocks). The result of an element depends only on its A row and W row, not
@@ -122,7 +122,9 @@ final class Gemm {
         if (at != mine.at && at.length <= KEEP) {
             mine.at = at;
         }
-        // transpose A into chunks: chunk q (width wq) starts at q*MW*k, element (i, kk) at start + kk*wq + (i - q*MW)
+        // transpose A, K slab by K slab (KC columns, the slab of every row contiguous, so that one pass over a K slab
+        // streams through memory): slab k0 (width kc) starts at k0*mPad; in it chunk q (width wq, rows from
+        // i0 = q*MW) starts at i0*kc, element (i, kk) at k0*mPad + i0*kc + (kk - k0)*wq + (i - i0)
         final int chunks = (mPad + MW - 1) / MW;
         final int[] idx = new int[VL];
         for (int j = 0; j < VL; j++) {
@@ -131,21 +133,24 @@ final class Gemm {
         IntConsumer transpose = q -> {
             int qStart = q * MW;
             int wq = Math.min(MW, mPad - qStart);
-            for (int i0 = qStart; i0 < qStart + wq; i0 += VL) {
-                int dst = qStart * k + (i0 - qStart);
-                int src = aOff + i0 * lda;
-                if (i0 + VL <= m && VL == 16) {
-                    pack16(a, src, lda, k, at, dst, wq);
-                } else if (i0 + VL <= m) {
-                    for (int kk = 0; kk < k; kk++) {
-                        FloatVector.fromArray(F, a, src + kk, idx, 0).intoArray(at, dst + kk * wq);
-                    }
-                } else {
-                    // last, partial vector: scalar, zeros in the padding rows
-                    for (int kk = 0; kk < k; kk++) {
-                        int d = dst + kk * wq;
-                        for (int j = 0; j < VL; j++) {
-                            at[d + j] = i0 + j < m ? a[src + j * lda + kk] : 0f;
+            for (int k0 = 0; k0 < k; k0 += KC) {
+                int kc = Math.min(KC, k - k0);
+                for (int i0 = qStart; i0 < qStart + wq; i0 += VL) {
+                    int dst = k0 * mPad + qStart * kc + (i0 - qStart);
+                    int src = aOff + i0 * lda + k0;
+                    if (i0 + VL <= m && VL == 16) {
+                        pack16(a, src, lda, kc, at, dst, wq);
+                    } else if (i0 + VL <= m) {
+                        for (int kk = 0; kk < kc; kk++) {
+                            FloatVector.fromArray(F, a, src + kk, idx, 0).intoArray(at, dst + kk * wq);
+                        }
+                    } else {
+                        // last, partial vector: scalar, zeros in the padding rows
+                        for (int kk = 0; kk < kc; kk++) {
+                            int d = dst + kk * wq;
+                            for (int j = 0; j < VL; j++) {
+                                at[d + j] = i0 + j < m ? a[src + j * lda + kk] : 0f;
+                            }
                         }
                     }
                 }
@@ -187,7 +192,7 @@ final class Gemm {
                     for (int q = 0; q < chunks; q++) {
                         int i0 = q * MW;
                         int wq = Math.min(MW, mPad - i0);
-                        int atOff = i0 * k + k0 * wq;
+                        int atOff = k0 * mPad + i0 * kc;
                         if (wq == 4 * VL) {
                             for (int r0 = 0; r0 < nnPad; r0 += MR) {
                                 kernel6x4(wbuf, r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
