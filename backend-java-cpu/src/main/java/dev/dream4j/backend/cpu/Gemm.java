@@ -13,7 +13,7 @@ import java.util.function.IntConsumer;
  *
  * <p>Blocked path (M ≥ {@link #SMALL_M}): A is transposed once into K slabs of {@link #KC} columns, each cut into
  * chunks of {@link #MW} = 4·VL rows ({@code at[slab][chunk][k][lane]}; 16×16 in-register transposes when VL = 16, gathers otherwise), W is converted block by
- * block ({@link #NC} rows × {@link #KC} columns) into a cache-resident fp32 panel, and a {@link #MR} × 4-vector
+ * block ({@link #NC} rows × {@link #KS}·{@link #KC} columns, each row read as one run) into an L2-resident fp32 panel, and a {@link #MR} × 4-vector
  * register tile (24 accumulators) computes {@code C^T} with one FMA chain per output, in ascending k (partial sums are
  * stored and reloaded exactly between K blocks). The result of an element depends only on its A row and W row, not
  * on M, the tile position, the thread count or the block sizes: that makes the blocked path bit-identical across
@@ -29,6 +29,7 @@ final class Gemm {
     static final int MW = 4 * VL;
     static final int MR = 6;
     static final int KC = 128;
+    static final int KS = 4; // K slabs of W converted together: a row's KS·KC columns are read in one go
     static final int NC = 126; // at most NC weight rows per block (a multiple of MR)
     static final int SMALL_M = 1; // the small path is off: every M uses the bit-reproducible blocked path
 
@@ -98,7 +99,7 @@ final class Gemm {
     /** Per-thread scratch arrays, reused across calls (grown on demand, never shrunk below {@link #KEEP}). */
     private static final class Scratch {
         float[] at = new float[0];
-        float[] wbuf = new float[(NC + MR) * KC];
+        float[] wbuf = new float[KS * (NC + MR) * KC];
         float[] ct = new float[0];
     }
 
@@ -182,32 +183,41 @@ final class Gemm {
                 int n0 = nb * bs;
                 int nn = Math.min(bs, n - n0);
                 int nnPad = (nn + MR - 1) / MR * MR;
-                for (int k0 = 0; k0 < k; k0 += KC) {
-                    int kc = Math.min(KC, k - k0);
+                final int slab = (NC + MR) * KC;
+                for (int g0 = 0; g0 < k; g0 += KS * KC) {
+                    int gEnd = Math.min(k, g0 + KS * KC);
+                    // convert KS slabs at once, row by row, so that each W row is read as one contiguous run
                     for (int r = 0; r < nn; r++) {
-                        w.readRow(n0 + r, k0, kc, wbuf, r * kc);
+                        for (int k0 = g0, sl = 0; k0 < gEnd; k0 += KC, sl++) {
+                            int kc = Math.min(KC, k - k0);
+                            w.readRow(n0 + r, k0, kc, wbuf, sl * slab + r * kc);
+                        }
                     }
-                    java.util.Arrays.fill(wbuf, nn * kc, nnPad * kc, 0f);
-                    boolean first = k0 == 0;
-                    for (int q = 0; q < chunks; q++) {
-                        int i0 = q * MW;
-                        int wq = Math.min(MW, mPad - i0);
-                        int atOff = k0 * mPad + i0 * kc;
-                        if (wq == 4 * VL) {
-                            for (int r0 = 0; r0 < nnPad; r0 += MR) {
-                                kernel6x4(wbuf, r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
-                            }
-                        } else if (wq == 3 * VL) {
-                            for (int r0 = 0; r0 < nnPad; r0 += MR) {
-                                kernel6x3(wbuf, r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
-                            }
-                        } else if (wq == 2 * VL) {
-                            for (int r0 = 0; r0 < nnPad; r0 += MR) {
-                                kernel6x2(wbuf, r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
-                            }
-                        } else {
-                            for (int r0 = 0; r0 < nnPad; r0 += MR) {
-                                kernel6x1(wbuf, r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
+                    for (int k0 = g0, sl = 0; k0 < gEnd; k0 += KC, sl++) {
+                        int kc = Math.min(KC, k - k0);
+                        int wb = sl * slab;
+                        java.util.Arrays.fill(wbuf, wb + nn * kc, wb + nnPad * kc, 0f);
+                        boolean first = k0 == 0;
+                        for (int q = 0; q < chunks; q++) {
+                            int i0 = q * MW;
+                            int wq = Math.min(MW, mPad - i0);
+                            int atOff = k0 * mPad + i0 * kc;
+                            if (wq == 4 * VL) {
+                                for (int r0 = 0; r0 < nnPad; r0 += MR) {
+                                    kernel6x4(wbuf, wb + r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
+                                }
+                            } else if (wq == 3 * VL) {
+                                for (int r0 = 0; r0 < nnPad; r0 += MR) {
+                                    kernel6x3(wbuf, wb + r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
+                                }
+                            } else if (wq == 2 * VL) {
+                                for (int r0 = 0; r0 < nnPad; r0 += MR) {
+                                    kernel6x2(wbuf, wb + r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
+                                }
+                            } else {
+                                for (int r0 = 0; r0 < nnPad; r0 += MR) {
+                                    kernel6x1(wbuf, wb + r0 * kc, kc, at, atOff, wq, ct, r0 * mPad + i0, mPad, first);
+                                }
                             }
                         }
                     }
