@@ -78,7 +78,12 @@ public final class CpuBench {
                             a[i] = (float) (r.nextDouble() * 2 - 1);
                         }
                         float[] c = new float[m * n];
-                        kernels.gemm(a, m, w, DType.BF16, n, k, c); // warm-up
+                        // warm-up: at least 3 calls and 0.5 s, so that C2 has compiled the kernels (and their OSR-free
+                        // versions) before the timed runs; one call was not enough for the first shape
+                        long w0 = System.nanoTime();
+                        for (int wc = 0; wc < 3 || System.nanoTime() - w0 < 500_000_000L; wc++) {
+                            kernels.gemm(a, m, w, DType.BF16, n, k, c);
+                        }
                         double best = Double.MAX_VALUE;
                         double bestCpu = Double.MAX_VALUE;
                         for (int rep = 0; rep < reps; rep++) {
