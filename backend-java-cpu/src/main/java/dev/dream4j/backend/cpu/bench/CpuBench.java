@@ -78,10 +78,10 @@ public final class CpuBench {
                             a[i] = (float) (r.nextDouble() * 2 - 1);
                         }
                         float[] c = new float[m * n];
-                        // warm-up: at least 3 calls and 0.5 s, so that C2 has compiled the kernels (and their OSR-free
+                        // warm-up: at least 3 calls and 1 s, so that C2 has compiled the kernels (and their OSR-free
                         // versions) before the timed runs; one call was not enough for the first shape
                         long w0 = System.nanoTime();
-                        for (int wc = 0; wc < 3 || System.nanoTime() - w0 < 500_000_000L; wc++) {
+                        for (int wc = 0; wc < 3 || System.nanoTime() - w0 < 1_000_000_000L; wc++) {
                             kernels.gemm(a, m, w, DType.BF16, n, k, c);
                         }
                         double best = Double.MAX_VALUE;
