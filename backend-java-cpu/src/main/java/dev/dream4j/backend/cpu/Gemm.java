@@ -96,7 +96,7 @@ final class Gemm {
         return VMath.sum(s0.add(s1));
     }
 
-    /** Per-thread scratch arrays, reused across calls (grown on demand, never shrunk below {@link #KEEP}). */
+    /** Per-thread scratch arrays of one pool, reused across calls (grown on demand, kept up to {@link #KEEP}). */
     private static final class Scratch {
         float[] at = new float[0];
         float[] wbuf = new float[KS * (NC + MR) * KC];
@@ -105,7 +105,6 @@ final class Gemm {
 
     /** Largest scratch array (floats) kept between calls; bigger ones are allocated per call. */
     private static final int KEEP = 16 << 20;
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private static float[] grow(float[] have, int need) {
         if (have.length >= need) {
@@ -118,7 +117,7 @@ final class Gemm {
         final int k = w.cols;
         final int n = w.rows;
         final int mPad = (m + VL - 1) / VL * VL;
-        final Scratch mine = SCRATCH.get();
+        final Scratch mine = pool == null ? new Scratch() : pool.scratch(Scratch.class, Scratch::new);
         final float[] at = grow(mine.at, k * mPad);
         if (at != mine.at && at.length <= KEEP) {
             mine.at = at;
@@ -173,7 +172,7 @@ final class Gemm {
         final int bs = Math.min(NC, ((n + nbWanted - 1) / nbWanted + MR - 1) / MR * MR);
         final int blocks = (n + bs - 1) / bs;
         java.util.function.Supplier<IntConsumer> worker = () -> {
-            Scratch s = SCRATCH.get();
+            Scratch s = pool == null ? mine : pool.scratch(Scratch.class, Scratch::new);
             float[] wbuf = s.wbuf;
             float[] ct = grow(s.ct, (NC + MR) * mPad);
             if (ct != s.ct && ct.length <= KEEP) {

@@ -23,6 +23,8 @@ final class Parallel implements AutoCloseable {
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile Job job;
     private volatile boolean closed;
+    /** Per-thread scratch memory of this pool's loops: owned by the pool, so closing the backend lets it go. */
+    private final ThreadLocal<Object> scratch = new ThreadLocal<>();
     /** Per worker: true while parked (or about to park), so a submitter knows to unpark it. */
     private final AtomicBoolean[] parked;
 
@@ -152,9 +154,20 @@ final class Parallel implements AutoCloseable {
         forEach(n, () -> body);
     }
 
+    /** The calling thread's scratch object of {@code type} for this pool, made by {@code create} on first use. */
+    <T> T scratch(Class<T> type, Supplier<T> create) {
+        Object v = scratch.get();
+        if (!type.isInstance(v)) {
+            v = create.get();
+            scratch.set(v);
+        }
+        return type.cast(v);
+    }
+
     @Override
     public void close() {
         closed = true;
+        scratch.remove();
         for (Thread t : workers) {
             LockSupport.unpark(t);
         }
