@@ -1,9 +1,8 @@
 package dev.dream4j.samplers;
 
-import dev.dream4j.spi.sampling.TokenMath;
 import dev.dream4j.spi.sampling.Confidence;
-
 import dev.dream4j.spi.sampling.MaskedLogits;
+import dev.dream4j.spi.sampling.SampledTokens;
 import dev.dream4j.spi.sampling.Sampler;
 import dev.dream4j.spi.sampling.SamplingParams;
 import dev.dream4j.spi.sampling.Schedule;
@@ -46,25 +45,8 @@ final class ConfidenceSampler implements Sampler {
         if (rows == 0) {
             return StepDecision.none();
         }
-        int vocab = logits.vocab();
-        float[] data = logits.logits().data();
-        float[] p = new float[vocab];
-        int[] tokens = new int[rows];
-        float[] conf = new float[rows];
-        for (int r = 0; r < rows; r++) {
-            boolean regular = TokenMath.softmax(data, logits.logits().offset(r), vocab, p);
-            int tok;
-            if (greedy) {
-                tok = TokenMath.argmax(p, 0, vocab);
-            } else {
-                tok = TokenMath.categorical(p, vocab, random);
-                if (!regular) {
-                    tok = TokenMath.argmax(p, 0, vocab);
-                }
-            }
-            tokens[r] = tok;
-            conf[r] = confidence.score(p, vocab, tok);
-        }
+        SampledTokens sampled = SampledTokens.sample(logits, confidence, greedy, random);
+        float[] conf = sampled.confidence();
         int k = Schedule.transferCount(Schedule.averageMasks(context.totalMasks(), context.batch()), context.info());
         if (k <= 0) {
             return StepDecision.none();
@@ -80,21 +62,7 @@ final class ConfidenceSampler implements Sampler {
             select(logits, conf, start, end, k, commit, random);
             start = end;
         }
-        int n = 0;
-        for (boolean c : commit) {
-            if (c) {
-                n++;
-            }
-        }
-        int[] outRows = new int[n];
-        int[] outTokens = new int[n];
-        for (int r = 0, i = 0; r < rows; r++) {
-            if (commit[r]) {
-                outRows[i] = r;
-                outTokens[i++] = tokens[r];
-            }
-        }
-        return new StepDecision(outRows, outTokens);
+        return sampled.commit(commit);
     }
 
     /** Marks k of the rows [start, end) (one batch row's masked slots). */

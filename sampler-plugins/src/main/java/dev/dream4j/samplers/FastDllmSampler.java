@@ -1,12 +1,13 @@
 package dev.dream4j.samplers;
 
-import dev.dream4j.spi.sampling.TokenMath;
-
+import dev.dream4j.spi.sampling.Confidence;
 import dev.dream4j.spi.sampling.MaskedLogits;
+import dev.dream4j.spi.sampling.SampledTokens;
 import dev.dream4j.spi.sampling.Sampler;
 import dev.dream4j.spi.sampling.SamplingParams;
 import dev.dream4j.spi.sampling.StepContext;
 import dev.dream4j.spi.sampling.StepDecision;
+import dev.dream4j.spi.sampling.TokenMath;
 
 import java.util.random.RandomGenerator;
 
@@ -47,20 +48,9 @@ final class FastDllmSampler implements Sampler {
         if (rows == 0) {
             return StepDecision.none();
         }
-        int vocab = logits.vocab();
-        float[] data = logits.logits().data();
-        float[] p = new float[vocab];
-        int[] tokens = new int[rows];
-        float[] conf = new float[rows];
-        for (int r = 0; r < rows; r++) {
-            boolean regular = TokenMath.softmax(data, logits.logits().offset(r), vocab, p);
-            int tok = greedy ? TokenMath.argmax(p, 0, vocab) : TokenMath.categorical(p, vocab, random);
-            if (!regular) {
-                tok = TokenMath.argmax(p, 0, vocab);
-            }
-            tokens[r] = tok;
-            conf[r] = p[tok];
-        }
+        // Fast-dLLM's confidence is the probability of the chosen token: maskgit_plus's measure.
+        SampledTokens sampled = SampledTokens.sample(logits, Confidence.MASKGIT_PLUS, greedy, random);
+        float[] conf = sampled.confidence();
         boolean[] commit = new boolean[rows];
         int start = 0;
         while (start < rows) {
@@ -72,21 +62,7 @@ final class FastDllmSampler implements Sampler {
             select(logits, conf, start, end, commit);
             start = end;
         }
-        int n = 0;
-        for (boolean c : commit) {
-            if (c) {
-                n++;
-            }
-        }
-        int[] outRows = new int[n];
-        int[] outTokens = new int[n];
-        for (int r = 0, i = 0; r < rows; r++) {
-            if (commit[r]) {
-                outRows[i] = r;
-                outTokens[i++] = tokens[r];
-            }
-        }
-        return new StepDecision(outRows, outTokens);
+        return sampled.commit(commit);
     }
 
     /** Marks the committed rows among [start, end), one batch row's candidates. */

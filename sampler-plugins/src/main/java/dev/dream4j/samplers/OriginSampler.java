@@ -1,13 +1,12 @@
 package dev.dream4j.samplers;
 
-import dev.dream4j.spi.sampling.TokenMath;
-
 import dev.dream4j.spi.sampling.MaskedLogits;
 import dev.dream4j.spi.sampling.Sampler;
 import dev.dream4j.spi.sampling.SamplingParams;
 import dev.dream4j.spi.sampling.Schedule;
 import dev.dream4j.spi.sampling.StepContext;
 import dev.dream4j.spi.sampling.StepDecision;
+import dev.dream4j.spi.sampling.TokenMath;
 
 import java.util.random.RandomGenerator;
 

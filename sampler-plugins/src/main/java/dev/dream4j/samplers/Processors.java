@@ -1,10 +1,9 @@
 package dev.dream4j.samplers;
 
-import dev.dream4j.spi.sampling.TokenMath;
-
 import dev.dream4j.spi.sampling.LogitsProcessor;
 import dev.dream4j.spi.sampling.MaskedLogits;
 import dev.dream4j.spi.sampling.StepInfo;
+import dev.dream4j.spi.sampling.TokenMath;
 
 import java.util.Arrays;
 

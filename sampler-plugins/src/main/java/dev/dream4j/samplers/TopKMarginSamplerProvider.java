@@ -1,7 +1,6 @@
 package dev.dream4j.samplers;
 
 import dev.dream4j.spi.sampling.Confidence;
-
 import dev.dream4j.spi.sampling.Sampler;
 import dev.dream4j.spi.sampling.SamplerProvider;
 import dev.dream4j.spi.sampling.SamplingParams;

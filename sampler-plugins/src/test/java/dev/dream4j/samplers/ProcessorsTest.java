@@ -1,12 +1,11 @@
 package dev.dream4j.samplers;
 
-import dev.dream4j.spi.sampling.TokenMath;
-
 import dev.dream4j.spi.sampling.LogitsProcessor;
 import dev.dream4j.spi.sampling.LogitsProcessorProvider;
 import dev.dream4j.spi.sampling.MaskedLogits;
 import dev.dream4j.spi.sampling.Schedule;
 import dev.dream4j.spi.sampling.StepInfo;
+import dev.dream4j.spi.sampling.TokenMath;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -1,8 +1,7 @@
 package dev.dream4j.samplers;
 
-import dev.dream4j.spi.sampling.Confidence;
-
 import dev.dream4j.conformance.SamplerHarness;
+import dev.dream4j.spi.sampling.Confidence;
 import dev.dream4j.spi.sampling.LogitsProcessor;
 import dev.dream4j.spi.sampling.LogitsProcessorProvider;
 import dev.dream4j.spi.sampling.MaskedLogits;

@@ -1,11 +1,10 @@
 package dev.dream4j.infill.dreamon;
 
-import dev.dream4j.spi.sampling.Confidence;
-
 import dev.dream4j.api.InfillResult;
 import dev.dream4j.spi.infill.InfillStrategy;
 import dev.dream4j.spi.infill.InfillTask;
 import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.sampling.Confidence;
 import dev.dream4j.spi.sampling.MaskedLogits;
 
 import java.util.ArrayList;

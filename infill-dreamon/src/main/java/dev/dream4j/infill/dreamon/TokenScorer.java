@@ -3,7 +3,7 @@ package dev.dream4j.infill.dreamon;
 import dev.dream4j.api.InvalidRequestException;
 import dev.dream4j.spi.sampling.Confidence;
 import dev.dream4j.spi.sampling.MaskedLogits;
-import dev.dream4j.spi.sampling.TokenMath;
+import dev.dream4j.spi.sampling.SampledTokens;
 
 import java.util.random.RandomGenerator;
 
@@ -41,27 +41,8 @@ final class TokenScorer {
     }
 
     Scored score(MaskedLogits logits) {
-        int rows = logits.rows();
-        int vocab = logits.vocab();
-        float[] data = logits.logits().data();
-        float[] p = new float[vocab];
-        int[] tokens = new int[rows];
-        float[] conf = new float[rows];
-        for (int r = 0; r < rows; r++) {
-            boolean regular = TokenMath.softmax(data, logits.logits().offset(r), vocab, p);
-            int tok;
-            if (greedy) {
-                tok = TokenMath.argmax(p, 0, vocab);
-            } else {
-                tok = TokenMath.categorical(p, vocab, random);
-                if (!regular) {
-                    tok = TokenMath.argmax(p, 0, vocab);
-                }
-            }
-            tokens[r] = tok;
-            conf[r] = confidence.score(p, vocab, tok);
-        }
-        return new Scored(tokens, conf);
+        SampledTokens sampled = SampledTokens.sample(logits, confidence, greedy, random);
+        return new Scored(sampled.tokens(), sampled.confidence());
     }
 
     /** The rows to commit, ascending: {@code min(k, rows)} of them. */

@@ -1,11 +1,11 @@
 package dev.dream4j.infill.dreamon;
 
 import dev.dream4j.api.InfillResult;
-import dev.dream4j.conformance.InfillHarness;
 import dev.dream4j.conformance.InfillHarness.Guess;
 import dev.dream4j.conformance.InfillHarness.Recorder;
 import dev.dream4j.conformance.InfillHarness.ScriptedBackend;
 import dev.dream4j.conformance.InfillHarness.TaskBuilder;
+import dev.dream4j.conformance.InfillHarness;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

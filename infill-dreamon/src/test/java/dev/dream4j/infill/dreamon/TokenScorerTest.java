@@ -1,8 +1,7 @@
 package dev.dream4j.infill.dreamon;
 
-import dev.dream4j.spi.sampling.Confidence;
-
 import dev.dream4j.spi.backend.Logits;
+import dev.dream4j.spi.sampling.Confidence;
 import dev.dream4j.spi.sampling.MaskedLogits;
 import org.junit.jupiter.api.Test;
 
