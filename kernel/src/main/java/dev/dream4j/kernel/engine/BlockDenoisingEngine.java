@@ -239,39 +239,15 @@ public final class BlockDenoisingEngine {
             forwards++;
             long computed = (long) batch * (winTo - winFrom);
             long hits = (long) batch * length - computed;
-            if (logits.rows() != n || logits.vocab() != vocab) {
-                throw new Dream4jException("backend returned " + logits.rows() + "x" + logits.vocab()
-                        + " logits for " + n + " requested rows of vocabulary " + vocab);
-            }
+            Commits.checkLogits(logits, n, vocab);
             MaskedLogits maskedLogits = new MaskedLogits(logits, slotBatch, slotPos);
             for (LogitsProcessor processor : processors) {
                 processor.process(info, maskedLogits);
             }
             StepContext context = new StepContext(info, batch, length, mask, x.clone(), maskCounts);
             StepDecision decision = sampler.step(context, maskedLogits, random);
-            List<List<Integer>> committed = new ArrayList<>(batch);
-            for (int b = 0; b < batch; b++) {
-                committed.add(new ArrayList<>());
-            }
-            for (int k = 0; k < decision.size(); k++) {
-                int row = decision.rows()[k];
-                int token = decision.tokens()[k];
-                if (row < 0 || row >= n) {
-                    throw new Dream4jException("sampler '" + settings.sampler() + "' committed row " + row
-                            + " but only " + n + " masked rows exist");
-                }
-                if (token < 0 || token >= vocab) {
-                    throw new Dream4jException("sampler '" + settings.sampler() + "' committed token id " + token
-                            + " outside the vocabulary [0, " + vocab + ")");
-                }
-                int slot = slotBatch[row] * length + slotPos[row];
-                if (x[slot] != mask) {
-                    throw new Dream4jException("sampler '" + settings.sampler() + "' committed slot ("
-                            + slotBatch[row] + ", " + slotPos[row] + ") twice in one step");
-                }
-                x[slot] = token;
-                committed.get(slotBatch[row]).add(slotPos[row]);
-            }
+            List<List<Integer>> committed = Commits.apply(decision, settings.sampler(), slotBatch, slotPos, x, batch,
+                    length, mask, vocab);
             // progress: the refresh commits its slot unconditionally; block samplers must commit per row; a drain
             // step that commits nothing commits each row's first masked slot
             boolean mustProgress = kind.commitsFirst() || block.blockSampler() || drain;

@@ -127,10 +127,7 @@ public final class DenoisingEngine {
                     }
                 }
             }
-            List<List<Integer>> committed = new ArrayList<>(batch);
-            for (int b = 0; b < batch; b++) {
-                committed.add(new ArrayList<>());
-            }
+            List<List<Integer>> committed = emptyRows(batch);
             if (masked > 0) {
                 int[] slotBatch = new int[masked];
                 int[] slotPos = new int[masked];
@@ -149,10 +146,7 @@ public final class DenoisingEngine {
                 }
                 Logits logits = backend.forward(ForwardBatch.of(batch, length, x, canvas.positions(), canvas.visible(), rows));
                 forwards++;
-                if (logits.rows() != masked || logits.vocab() != vocab) {
-                    throw new Dream4jException("backend returned " + logits.rows() + "x" + logits.vocab()
-                            + " logits for " + masked + " requested rows of vocabulary " + vocab);
-                }
+                Commits.checkLogits(logits, masked, vocab);
                 MaskedLogits maskedLogits = new MaskedLogits(logits, slotBatch, slotPos);
                 if (hooks.logits().isPresent()) {
                     hooks.logits().get().apply(i, hookCanvas.readOnly(), new HookLogits(maskedLogits));
@@ -162,25 +156,7 @@ public final class DenoisingEngine {
                 }
                 StepContext context = new StepContext(info, batch, length, mask, x.clone(), maskCounts);
                 StepDecision decision = sampler.step(context, maskedLogits, random);
-                for (int k = 0; k < decision.size(); k++) {
-                    int row = decision.rows()[k];
-                    int token = decision.tokens()[k];
-                    if (row < 0 || row >= masked) {
-                        throw new Dream4jException("sampler '" + settings.sampler() + "' committed row " + row
-                                + " but only " + masked + " masked rows exist");
-                    }
-                    if (token < 0 || token >= vocab) {
-                        throw new Dream4jException("sampler '" + settings.sampler() + "' committed token id " + token
-                                + " outside the vocabulary [0, " + vocab + ")");
-                    }
-                    int slot = slotBatch[row] * length + slotPos[row];
-                    if (x[slot] != mask) {
-                        throw new Dream4jException("sampler '" + settings.sampler() + "' committed slot ("
-                                + slotBatch[row] + ", " + slotPos[row] + ") twice in one step");
-                    }
-                    x[slot] = token;
-                    committed.get(slotBatch[row]).add(slotPos[row]);
-                }
+                committed = Commits.apply(decision, settings.sampler(), slotBatch, slotPos, x, batch, length, mask, vocab);
             }
             int step = i;
             hooks.tokens().ifPresent(h -> h.apply(step, hookCanvas));
@@ -321,5 +297,13 @@ public final class DenoisingEngine {
             }
             logits.logits().data()[logits.logits().offset(r) + token] = value;
         }
+    }
+
+    private static List<List<Integer>> emptyRows(int batch) {
+        List<List<Integer>> rows = new ArrayList<>(batch);
+        for (int b = 0; b < batch; b++) {
+            rows.add(new ArrayList<>());
+        }
+        return rows;
     }
 }
