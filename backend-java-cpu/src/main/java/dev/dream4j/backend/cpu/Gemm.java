@@ -48,8 +48,24 @@ final class Gemm {
         if (m < SMALL_M) {
             small(a, aOff, lda, m, w, c, cOff, ldc, pool);
         } else {
-            blocked(a, aOff, lda, m, w, c, cOff, ldc, pool);
+            blocked(a, aOff, lda, m, w, c, cOff, ldc, pool, pool, false);
         }
+    }
+
+    /**
+     * The transposed product: {@code c[cOff + n*ldc + i] = Σ_k a[aOff + i*lda + k] · w[n][k]} for i &lt; m, n &lt; w.rows,
+     * i.e. {@code C^T = W · A^T}. Same blocked path and per-element FMA chain as {@link #gemm} (so each element is
+     * bit-identical to the corresponding one of {@code gemm}), but the kernel's {@code C^T} tile is copied out row by
+     * row instead of being transposed: cheaper when the result is wanted as {@code W · A^T}.
+     *
+     * Runs on the calling thread only (for use inside a task of {@code owner}), with the calling thread's scratch of
+     * {@code owner}.
+     */
+    static void gemmT(float[] a, int aOff, int lda, int m, MatrixSource w, float[] c, int cOff, int ldc, Parallel owner) {
+        if (m <= 0 || w.rows == 0) {
+            return;
+        }
+        blocked(a, aOff, lda, m, w, c, cOff, ldc, null, owner, true);
     }
 
     private static void small(float[] a, int aOff, int lda, int m, MatrixSource w, float[] c, int cOff, int ldc, Parallel pool) {
@@ -113,11 +129,12 @@ final class Gemm {
         return new float[need];
     }
 
-    private static void blocked(float[] a, int aOff, int lda, int m, MatrixSource w, float[] c, int cOff, int ldc, Parallel pool) {
+    private static void blocked(float[] a, int aOff, int lda, int m, MatrixSource w, float[] c, int cOff, int ldc, Parallel pool,
+                                Parallel owner, boolean transOut) {
         final int k = w.cols;
         final int n = w.rows;
         final int mPad = (m + VL - 1) / VL * VL;
-        final Scratch mine = pool == null ? new Scratch() : pool.scratch(Scratch.class, Scratch::new);
+        final Scratch mine = owner == null ? new Scratch() : owner.scratch(Scratch.class, Scratch::new);
         final float[] at = grow(mine.at, k * mPad);
         if (at != mine.at && at.length <= KEEP) {
             mine.at = at;
@@ -220,6 +237,13 @@ final class Gemm {
                             }
                         }
                     }
+                }
+                if (transOut) {
+                    // C^T[n0 + r][i] = ct[r][i]: row copies
+                    for (int r = 0; r < nn; r++) {
+                        System.arraycopy(ct, r * mPad, c, cOff + (n0 + r) * ldc, m);
+                    }
+                    return;
                 }
                 // C[i][n0 + r] = ct[r][i], 16 rows of C at a time so the written lines stay in L1
                 for (int ib = 0; ib < m; ib += 16) {

@@ -30,7 +30,8 @@ import java.util.function.Supplier;
  * The Dream forward pass on the CPU (semantics: {@code dream-semantics.md} §1).
  *
  * <p><b>Thread-safety:</b> {@link #forward} may be called from several threads at once
- * ({@code concurrentForward = true}): every call allocates its own activations and scratch; the weights are
+ * ({@code concurrentForward = true}): every call takes its own activation buffers (a spare set left by an earlier
+ * call, or new ones) and scratch; the weights are
  * read-only and the worker pool is shared (calls then share the cores). {@link #close()} must not overlap a forward.
  *
  * <p><b>Determinism:</b> repeated calls give bit-identical logits, for any thread count: every output element is
@@ -60,6 +61,33 @@ final class JavaCpuBackend implements Backend {
     private final MatrixSource lmHead;
     private final float[] invFreq;
     private volatile boolean closed;
+    /** Activation buffers of finished forwards, reused by the next ones (at most {@link #SPARE_WORKSPACES} kept). */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Workspace> spare = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int SPARE_WORKSPACES = 2;
+    /** Largest workspace (floats, all buffers together) kept for reuse; bigger ones are left to the GC. */
+    private static final long KEEP_WORKSPACE = 64L << 20;
+
+    /**
+     * A forward's activation buffers, grown on demand. Reuse needs no clearing: every buffer is fully written for the
+     * rows in use before it is read ({@code att} is cleared by {@link #attention}).
+     */
+    private static final class Workspace {
+        float[] x = new float[0];
+        float[] xn = new float[0];
+        float[] qkv = new float[0];
+        float[] att = new float[0];
+        float[] proj = new float[0];
+        float[] gu = new float[0];
+        float[] act = new float[0];
+
+        private static float[] fit(float[] have, int need) {
+            return have.length >= need ? have : new float[need];
+        }
+
+        long size() {
+            return (long) x.length + xn.length + qkv.length + att.length + proj.length + gu.length + act.length;
+        }
+    }
 
     private record Layer(float[] inNorm, float[] postNorm, MatrixSource qkv, float[] qkvBias, MatrixSource o,
                          MatrixSource gateUp, MatrixSource down) {
@@ -252,19 +280,31 @@ final class JavaCpuBackend implements Backend {
         final int inter = spec.intermediateSize();
         final float eps = (float) spec.rmsNormEps();
 
-        float[] x = new float[tokens * h];
+        Workspace ws = spare.pollFirst();
+        if (ws == null) {
+            ws = new Workspace();
+        }
+        ws.x = Workspace.fit(ws.x, tokens * h);
+        ws.xn = Workspace.fit(ws.xn, tokens * h);
+        ws.qkv = Workspace.fit(ws.qkv, tokens * qkvDim);
+        ws.att = Workspace.fit(ws.att, tokens * q);
+        ws.proj = Workspace.fit(ws.proj, tokens * h);
+        ws.gu = Workspace.fit(ws.gu, tokens * 2 * inter);
+        ws.act = Workspace.fit(ws.act, tokens * inter);
+        final float[] x = ws.x;
+        final float[] xn = ws.xn;
+        final float[] qkv = ws.qkv;
+        final float[] att = ws.att;
+        final float[] proj = ws.proj;
+        final float[] gu = ws.gu;
+        final float[] act = ws.act;
+        MatrixSource emb = MatrixSource.of(embed);
         for (int b = 0; b < bsz; b++) {
             for (int j = from; j < to; j++) {
-                MatrixSource.of(embed).readRow(batch.token(b, j), 0, h, x, (b * w + j - from) * h);
+                emb.readRow(batch.token(b, j), 0, h, x, (b * w + j - from) * h);
             }
         }
         float[][] rope = ropeTables(batch, from, to);
-        float[] xn = new float[tokens * h];
-        float[] qkv = new float[tokens * qkvDim];
-        float[] att = new float[tokens * q];
-        float[] proj = new float[tokens * h];
-        float[] gu = new float[tokens * 2 * inter];
-        float[] act = new float[tokens * inter];
         for (int l = 0; l < layers.length; l++) {
             Layer layer = layers[l];
             rmsNorm(x, xn, tokens, h, layer.inNorm, eps);
@@ -298,6 +338,9 @@ final class JavaCpuBackend implements Backend {
         float[] seln = new float[rows * h];
         rmsNorm(sel, seln, rows, h, finalNorm, eps);
         Logits logits = Logits.allocate(rows, spec.vocabSize());
+        if (ws.size() <= KEEP_WORKSPACE && spare.size() < SPARE_WORKSPACES) {
+            spare.offerFirst(ws);
+        }
         Gemm.gemm(seln, 0, h, rows, lmHead, logits.data(), 0, spec.vocabSize(), pool);
         return logits;
     }
@@ -337,16 +380,21 @@ final class JavaCpuBackend implements Backend {
         int tokens = batch.batch() * w;
         float[] cos = new float[tokens * half];
         float[] sin = new float[tokens * half];
-        for (int b = 0; b < batch.batch(); b++) {
-            for (int j = from; j < to; j++) {
-                int t = b * w + j - from;
-                float pos = batch.position(b, j);
-                for (int i = 0; i < half; i++) {
-                    float angle = pos * invFreq[i];
-                    cos[t * half + i] = (float) StrictMath.cos(angle);
-                    sin[t * half + i] = (float) StrictMath.sin(angle);
-                }
+        IntConsumer body = t -> {
+            int b = t / w;
+            float pos = batch.position(b, from + t % w);
+            for (int i = 0; i < half; i++) {
+                float angle = pos * invFreq[i];
+                cos[t * half + i] = (float) StrictMath.cos(angle);
+                sin[t * half + i] = (float) StrictMath.sin(angle);
             }
+        };
+        if (tokens < 64) {
+            for (int t = 0; t < tokens; t++) {
+                body.accept(t);
+            }
+        } else {
+            pool.forEach(tokens, body);
         }
         return new float[][]{cos, sin};
     }
@@ -450,12 +498,12 @@ final class JavaCpuBackend implements Backend {
                 }
                 r++;
             }
-            MatrixSource kMat = MatrixSource.ofArray(k, 0, nv, d, d);
-            MatrixSource vMat = MatrixSource.ofArray(vt, 0, d, nv, nv);
             int qb = Math.min(nq, queryBlock);
             float[] qs = new float[group * qb * d];
             float[] s = new float[group * qb * nv];
             float[] o = new float[group * qb * d];
+            MatrixSource qMat = MatrixSource.ofArray(qs, 0, group * qb, d, d);
+            MatrixSource sMat = MatrixSource.ofArray(s, 0, group * qb, nv, nv);
             for (int i0 = 0; i0 < nq; i0 += qb) {
                 int ni = Math.min(qb, nq - i0);
                 int rowsHere = group * ni;
@@ -465,11 +513,15 @@ final class JavaCpuBackend implements Backend {
                         System.arraycopy(qkv, visQ[i0 + i] * width + qCol, qs, (hh * ni + i) * d, d);
                     }
                 }
-                Gemm.gemm(qs, 0, d, rowsHere, kMat, s, 0, nv, null);
+                // S = Q·K^T and O = P·V as transposed products (W = the query rows): the GEMM's natural output layout,
+                // same per-element FMA chains (ascending over d, resp. over the visible slots)
+                MatrixSource qRows = rowsHere == qMat.rows ? qMat : MatrixSource.ofArray(qs, 0, rowsHere, d, d);
+                Gemm.gemmT(k, 0, d, nv, qRows, s, 0, nv, pool);
                 for (int rr = 0; rr < rowsHere; rr++) {
                     softmax(s, rr * nv, nv, scale);
                 }
-                Gemm.gemm(s, 0, nv, rowsHere, vMat, o, 0, d, null);
+                MatrixSource pRows = rowsHere == sMat.rows ? sMat : MatrixSource.ofArray(s, 0, rowsHere, nv, nv);
+                Gemm.gemmT(vt, 0, nv, d, pRows, o, 0, d, pool);
                 for (int hh = 0; hh < group; hh++) {
                     int qCol = (g * group + hh) * d;
                     for (int i = 0; i < ni; i++) {
