@@ -110,8 +110,11 @@ public abstract class BackendConformance {
         }
     }
 
-    /** Left-padded batch of the given sequences; logits of every slot. */
-    static ForwardBatch leftPadded(int[][] seqs, int pad) {
+    /**
+     * A left-padded batch of the given sequences as the reference builds it (pad slots hidden, at position 1; the
+     * others at 0..n-1); logits of every slot.
+     */
+    public static ForwardBatch leftPadded(int[][] seqs, int pad) {
         int len = 0;
         for (int[] s : seqs) {
             len = Math.max(len, s.length);

@@ -1,6 +1,7 @@
 package dev.dream4j.backend.cpu;
 
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
+import dev.dream4j.conformance.BackendConformance;
 import dev.dream4j.conformance.CheckpointFixtures;
 import dev.dream4j.conformance.ReferenceDream;
 import dev.dream4j.spi.backend.Backend;
@@ -55,7 +56,7 @@ class ForwardFidelityTest {
             }
             // left-padded batch: 33, 20 and 1 visible tokens, hidden slots at position 1
             int[][] seqs = {tokens(33, vocab, 1), tokens(20, vocab, 2), tokens(1, vocab, 3)};
-            ForwardBatch padded = padded(seqs, f.model().tokens().pad());
+            ForwardBatch padded = BackendConformance.leftPadded(seqs, f.model().tokens().pad());
             worst = Math.max(worst, check(ref.forward(padded), b.forward(padded), name + " padded"));
             LOG.info("{}: worst relative logit error {}", name, worst);
             record(name + " (" + dtype + ") worst relative logit error " + worst);
@@ -81,7 +82,7 @@ class ForwardFidelityTest {
              Backend one = new JavaCpuBackendProvider().open(f.model(), f.checkpoint(), BackendOptions.defaults().withThreads(1));
              Backend many = new JavaCpuBackendProvider().open(f.model(), f.checkpoint(), BackendOptions.defaults().withThreads(threads))) {
             int vocab = f.model().spec().vocabSize();
-            ForwardBatch fb = padded(new int[][]{tokens(40, vocab, 1), tokens(3, vocab, 2)}, 0);
+            ForwardBatch fb = BackendConformance.leftPadded(new int[][]{tokens(40, vocab, 1), tokens(3, vocab, 2)}, 0);
             float[] ref = one.forward(fb).data();
             assertArrayEquals(ref, many.forward(fb).data());
             assertArrayEquals(ref, many.forward(fb).data());
@@ -108,24 +109,4 @@ class ForwardFidelityTest {
         return t;
     }
 
-    static ForwardBatch padded(int[][] seqs, int pad) {
-        int len = 0;
-        for (int[] s : seqs) {
-            len = Math.max(len, s.length);
-        }
-        int n = seqs.length;
-        int[] tok = new int[n * len];
-        int[] pos = new int[n * len];
-        boolean[] vis = new boolean[n * len];
-        for (int b = 0; b < n; b++) {
-            int padN = len - seqs[b].length;
-            for (int j = 0; j < len; j++) {
-                int s = b * len + j;
-                tok[s] = j < padN ? pad : seqs[b][j - padN];
-                pos[s] = j < padN ? 1 : j - padN;
-                vis[s] = j >= padN;
-            }
-        }
-        return ForwardBatch.of(n, len, tok, pos, vis, ForwardBatch.allRows(n, len));
-    }
 }
