@@ -1,11 +1,10 @@
 package dev.dream4j.backend.onnx;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import dev.dream4j.backend.onnx.graph.DreamGraph;
 import dev.dream4j.backend.onnx.graph.Int4Quantizer;
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
 import dev.dream4j.conformance.CheckpointFixtures;
+import dev.dream4j.conformance.ReferenceDream;
 import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.backend.BackendOptions;
 import dev.dream4j.spi.backend.ForwardBatch;
@@ -14,6 +13,9 @@ import dev.dream4j.spi.model.Checkpoint;
 import dev.dream4j.spi.model.DType;
 import dev.dream4j.spi.model.JsonConfig;
 import dev.dream4j.spi.model.TensorView;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,10 +82,10 @@ class Int4Test {
             ForwardBatch fb = Batches.leftPadded(vocab, 12, 4, 0, 5);
             Logits got = b.forward(fb);
             Checkpoint dq = new Dequantized(fx.checkpoint(), DreamGraph.weights(fx.model(), DreamGraph.Options.defaults(fx.model()).withInt4(block)));
-            double[][] ref = new DoubleReference(fx.model(), dq).forward(fb);
+            double[][] ref = new ReferenceDream(fx.model(), dq).forward(fb);
             double err = Batches.maxRelError(fb, got.data(), vocab, (r, v) -> ref[r][v]);
             // and how far int4 moves the logits from the unquantised model
-            double[][] exact = new DoubleReference(fx.model(), fx.checkpoint()).forward(fb);
+            double[][] exact = new ReferenceDream(fx.model(), fx.checkpoint()).forward(fb);
             double quantErr = Batches.maxRelError(fb, got.data(), vocab, (r, v) -> exact[r][v]);
             System.out.printf("int4 (block %d) vs reference on dequantised weights: %.3e; vs unquantised model: %.3e%n", block, err, quantErr);
             assertTrue(err <= 1e-4, "max relative error " + err);

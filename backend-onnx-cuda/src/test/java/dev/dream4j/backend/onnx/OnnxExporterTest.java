@@ -1,16 +1,18 @@
 package dev.dream4j.backend.onnx;
 
+import dev.dream4j.checkpoint.SyntheticCheckpoint;
+import dev.dream4j.conformance.CheckpointFixtures;
+import dev.dream4j.conformance.ReferenceDream;
+import dev.dream4j.spi.backend.ForwardBatch;
+import dev.dream4j.spi.model.DType;
+import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.model.ModelSpec;
+
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.dream4j.checkpoint.SyntheticCheckpoint;
-import dev.dream4j.spi.backend.ForwardBatch;
-import dev.dream4j.spi.model.DType;
-import dev.dream4j.spi.model.ModelDescription;
-import dev.dream4j.spi.model.ModelSpec;
-import dev.dream4j.conformance.CheckpointFixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,7 +143,7 @@ class OnnxExporterTest {
         }
         float[] logits = run(ids, pos, allTrue(LEN * LEN), 0, Map.of(), rows).get("logits");
         assertEquals(LEN * vocab, logits.length);
-        double[][] ref = new DoubleReference(model, fixture.checkpoint()).forward(fb);
+        double[][] ref = new ReferenceDream(model, fixture.checkpoint()).forward(fb);
         double err = Batches.maxRelError(fb, logits, vocab, (r, v) -> ref[r][v]);
         System.out.printf("exported model (bare OrtSession) vs double reference: max relative error %.3e%n", err);
         assertTrue(err <= 1e-4, "max relative error " + err);

@@ -3,12 +3,14 @@ package dev.dream4j.backend.onnx;
 import dev.dream4j.api.InvalidRequestException;
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
 import dev.dream4j.conformance.CheckpointFixtures;
+import dev.dream4j.conformance.ReferenceDream;
 import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.backend.BackendOptions;
 import dev.dream4j.spi.backend.ForwardBatch;
 import dev.dream4j.spi.backend.KvCache;
 import dev.dream4j.spi.backend.Logits;
 import dev.dream4j.spi.model.DType;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,13 +33,13 @@ class OnnxKvCacheTest {
 
     private static CheckpointFixtures.Opened fixture;
     private static Backend backend;
-    private static DoubleReference reference;
+    private static ReferenceDream reference;
 
     @BeforeAll
     static void open() {
         fixture = CheckpointFixtures.open(SyntheticCheckpoint.builder().dtype(DType.F32).seed(13).build());
         backend = new OnnxBackendProvider().open(fixture.model(), fixture.checkpoint(), BackendOptions.defaults().withThreads(2));
-        reference = new DoubleReference(fixture.model(), fixture.checkpoint());
+        reference = new ReferenceDream(fixture.model(), fixture.checkpoint());
     }
 
     @AfterAll
@@ -147,9 +149,7 @@ class OnnxKvCacheTest {
             tokens[b * LEN + from] = (old.token(b, from) + 1) % vocab(); // at least one change in the window per row
         }
         ForwardBatch now = windowRows(copy(old, new int[0], tokens), from, to);
-        DoubleReference.Kv oldKv = DoubleReference.Kv.of(fixture.model().spec().numLayers(), old.batch(), LEN);
-        reference.forward(copy(old, new int[0], null), null, 0, LEN, oldKv);
-        double[][] want = reference.forward(now, oldKv, from, to, null);
+        double[][] want = reference.window(old, now, from, to);
         try (KvCache cache = backend.openCache(old.batch(), LEN)) {
             cache.refresh(old);
             Logits got = cache.window(now, from, to);
