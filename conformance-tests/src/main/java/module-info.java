@@ -4,7 +4,9 @@ module dev.dream4j.conformance {
     requires transitive dev.dream4j.tokenizer;
     requires transitive dev.dream4j.checkpoint;
     requires transitive org.junit.jupiter.api;
-    requires dev.dream4j.family.dream;
+
+    // fixtures are described by whichever family plug-ins are installed (no family is hard-wired)
+    uses dev.dream4j.spi.model.ModelFamily;
 
     exports dev.dream4j.conformance;
 }

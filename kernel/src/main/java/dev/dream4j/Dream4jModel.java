@@ -246,7 +246,10 @@ public final class Dream4jModel implements DiffusionLM {
                     "the reference's hooks run in the reference loop; block decoding (block length, cache, Fast-dLLM samplers) does not take them");
         }
         Sampler sampler = sampler(settings);
-        List<LogitsProcessor> processors = processors(settings.params());
+        SamplerProvider samplerProvider = registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of(settings.sampler()));
+        // a sampler that turns temperature into its own noise (LLaDA's Gumbel-max) gets the logits untempered
+        List<LogitsProcessor> processors = processors(samplerProvider.appliesTemperature()
+                ? settings.params().withTemperature(0.0) : settings.params());
         DenoisingEngine engine = new DenoisingEngine(backend, model);
         DenoisingEngine.Canvas canvas = engine.canvas(prompts, settings.canvasLength() - promptLength);
         LOG.debug("generate: {} row(s), canvas {}, {} steps, sampler {}, seed {}, blocks {}", canvas.batch(), canvas.length(),
@@ -296,7 +299,7 @@ public final class Dream4jModel implements DiffusionLM {
         if (!provider.supports(model)) {
             throw new UnsupportedFeatureException("infill", "infill strategy '" + provider.name()
                     + "' does not support this checkpoint" + (model.tokens().expand().isEmpty()
-                    ? " (it has no <|expand|> token; the 'fixed' strategy infills a hole of fixed length)" : ""));
+                    ? " (it has no expand token; the 'fixed' strategy infills a hole of fixed length)" : ""));
         }
         int[] prefix = promptIds(request.prefix());
         int[] suffix = promptIds(request.suffix());

@@ -20,7 +20,7 @@ import java.util.OptionalLong;
  *                            {@code entropy}, or a third-party name)
  * @param temperature         0 is greedy (argmax, no random draw)
  * @param topP                nucleus filter in (0, 1]
- * @param topK                top-k filter, at least 1
+ * @param topK                top-k filter; 0 = none (overrides a family default such as Dream's legacy 50)
  * @param algTemp             when positive, positions are drawn from softmax(confidence / algTemp) instead of top-k
  * @param eps                 the schedule's last time value: {@code linspace(1, eps, steps + 1)}
  * @param padPenalty          Dream-Coder's annealed penalty on the pad/eos logit; 0 disables it
@@ -36,13 +36,27 @@ import java.util.OptionalLong;
  * @param earlyStop           block decoding only: once a block is fully decoded and holds end-of-text in a row, the
  *                            rest of that row is filled with end-of-text; decoding ends when every row stopped.
  *                            Empty = on for the block samplers, off otherwise
+ * @param cfgScale            classifier-free guidance (LLaDA's {@code cfg_scale}): each step also runs the canvas with
+ *                            the prompt masked, and the logits become {@code u + (s + 1)(c - u)}; empty or 0 = off
  */
 public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, OptionalInt maxLength,
                                 OptionalInt steps, Optional<String> sampler, OptionalDouble temperature,
                                 OptionalDouble topP, OptionalInt topK, OptionalDouble algTemp, OptionalDouble eps,
                                 OptionalDouble padPenalty, OptionalLong seed, int numReturnSequences,
                                 OptionalInt blockLength, Optional<CacheMode> cache, OptionalDouble threshold,
-                                OptionalDouble factor, Optional<Boolean> earlyStop, GenerationHooks hooks) {
+                                OptionalDouble factor, Optional<Boolean> earlyStop, GenerationHooks hooks,
+                                OptionalDouble cfgScale) {
+
+    /** A request without guidance. */
+    public GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, OptionalInt maxLength, OptionalInt steps,
+                             Optional<String> sampler, OptionalDouble temperature, OptionalDouble topP, OptionalInt topK,
+                             OptionalDouble algTemp, OptionalDouble eps, OptionalDouble padPenalty, OptionalLong seed,
+                             int numReturnSequences, OptionalInt blockLength, Optional<CacheMode> cache,
+                             OptionalDouble threshold, OptionalDouble factor, Optional<Boolean> earlyStop,
+                             GenerationHooks hooks) {
+        this(prompts, maxNewTokens, maxLength, steps, sampler, temperature, topP, topK, algTemp, eps, padPenalty, seed,
+                numReturnSequences, blockLength, cache, threshold, factor, earlyStop, hooks, OptionalDouble.empty());
+    }
 
     /** A request without hooks. */
     public GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, OptionalInt maxLength, OptionalInt steps,
@@ -74,7 +88,13 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
         positive("max_new_tokens", maxNewTokens);
         positive("max_length", maxLength);
         positive("steps", steps);
-        positive("top_k", topK);
+        if (topK.isPresent() && topK.getAsInt() < 0) {
+            throw new InvalidRequestException("top_k", "top_k must be >= 0 (0 = no top-k filter), got " + topK.getAsInt());
+        }
+        Objects.requireNonNull(cfgScale, "cfgScale");
+        if (cfgScale.isPresent() && !(cfgScale.getAsDouble() >= 0 && Double.isFinite(cfgScale.getAsDouble()))) {
+            throw new InvalidRequestException("cfg_scale", "cfg_scale must be a finite number >= 0, got " + cfgScale.getAsDouble());
+        }
         if (temperature.isPresent() && !(temperature.getAsDouble() >= 0 && Double.isFinite(temperature.getAsDouble()))) {
             throw new InvalidRequestException("temperature", "temperature must be a finite number >= 0, got " + temperature.getAsDouble());
         }
@@ -139,12 +159,14 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
         b.factor = factor;
         b.earlyStop = earlyStop;
         b.hooks = hooks;
+        b.cfgScale = cfgScale;
         return b;
     }
 
     /** Collects settings; {@link #build()} validates them and names the first bad parameter. */
     public static final class Builder {
         private GenerationHooks hooks = GenerationHooks.NONE;
+        private OptionalDouble cfgScale = OptionalDouble.empty();
         private List<Prompt> prompts = List.of();
         private OptionalInt maxNewTokens = OptionalInt.empty();
         private OptionalInt maxLength = OptionalInt.empty();
@@ -274,6 +296,12 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
         }
 
         /** Early stop on end-of-text (block decoding). */
+        /** Classifier-free guidance scale (0 = off). */
+        public Builder cfgScale(double scale) {
+            this.cfgScale = OptionalDouble.of(scale);
+            return this;
+        }
+
         public Builder earlyStop(boolean on) {
             this.earlyStop = Optional.of(on);
             return this;
@@ -294,7 +322,7 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
         public GenerationRequest build() {
             return new GenerationRequest(prompts, maxNewTokens, maxLength, steps, sampler, temperature, topP, topK,
                     algTemp, eps, padPenalty, seed, numReturnSequences, blockLength, cache, threshold, factor, earlyStop,
-                    hooks);
+                    hooks, cfgScale);
         }
     }
 }

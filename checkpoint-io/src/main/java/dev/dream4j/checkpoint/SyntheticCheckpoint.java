@@ -1,7 +1,6 @@
 package dev.dream4j.checkpoint;
 
 import dev.dream4j.spi.model.DType;
-import dev.dream4j.spi.model.WeightNames;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,15 +12,25 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Writes a random-weight Dream checkpoint in the exact Hugging Face layout ({@code config.json},
+ * Writes a random-weight checkpoint of a published family's exact Hugging Face layout ({@link Layout}): for Dream ({@code config.json},
  * {@code generation_config.json}, safetensors single or sharded with {@code model.safetensors.index.json},
  * {@code tokenizer.json} with a small byte-level BPE, {@code tokenizer_config.json} with a ChatML template).
  * Deterministic per seed: every tensor's values depend only on the seed and the tensor's name. Values are streamed,
- * so a 7B-shaped checkpoint can be written with little memory. Immutable; build with {@link #builder()}.
+ * so a 7B-shaped checkpoint can be written with little memory. Immutable; build with {@link #builder()}. For LLaDA the
+ * same files with LLaDA's {@code config.json} keys and OLMo tensor names. The layouts are data a test writer needs; the
+ * runtime reads them only through the family plug-ins.
  */
 public record SyntheticCheckpoint(int layers, int hidden, int intermediate, int heads, int kvHeads, int headDim,
                                   int vocab, double ropeTheta, double rmsNormEps, int maxPositions, DType dtype,
-                                  long seed, int shards, boolean expandToken, boolean tiedEmbeddings) {
+                                  long seed, int shards, boolean expandToken, boolean tiedEmbeddings, Layout layout) {
+
+    /** The published layouts this writer reproduces. */
+    public enum Layout {
+        /** Dream / Dream-Coder / DreamOn: Qwen2 config keys and tensor names, q/k/v biases. */
+        DREAM,
+        /** LLaDA (GSAI-ML/LLaDA-8B-*): OLMo-style config keys ({@code d_model}, {@code n_heads}, ...) and tensor names, no biases. */
+        LLADA
+    }
 
     public SyntheticCheckpoint {
         if (layers < 1 || hidden < 2 || intermediate < 1 || heads < 1 || kvHeads < 1 || headDim < 2 || headDim % 2 != 0
@@ -40,6 +49,28 @@ public record SyntheticCheckpoint(int layers, int hidden, int intermediate, int 
         return new Builder();
     }
 
+    /** A builder pre-filled with this checkpoint's settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.layers = layers;
+        b.hidden = hidden;
+        b.intermediate = intermediate;
+        b.heads = heads;
+        b.kvHeads = kvHeads;
+        b.headDim = headDim;
+        b.vocab = vocab;
+        b.ropeTheta = ropeTheta;
+        b.rmsNormEps = rmsNormEps;
+        b.maxPositions = maxPositions;
+        b.dtype = dtype;
+        b.seed = seed;
+        b.shards = shards;
+        b.expandToken = expandToken;
+        b.tied = tiedEmbeddings;
+        b.layout = layout;
+        return b;
+    }
+
     /** Special token ids of the synthetic tokenizer. */
     public Map<String, Integer> specialIds() {
         return SyntheticTokenizer.specialIds(expandToken);
@@ -52,16 +83,23 @@ public record SyntheticCheckpoint(int layers, int hidden, int intermediate, int 
         Map<String, Integer> ids = specialIds();
         json.write(directory.resolve("config.json"), config(ids));
         Map<String, Object> gen = new LinkedHashMap<>();
-        gen.put("alg", "entropy");
-        gen.put("alg_temp", 0.0);
-        gen.put("bos_token_id", ids.get("<|beginoftext|>"));
-        gen.put("eos_token_id", ids.get("<|endoftext|>"));
-        gen.put("pad_token_id", ids.get("<|endoftext|>"));
-        gen.put("mask_token_id", ids.get("<|mask|>"));
-        gen.put("eps", 0.001);
-        gen.put("steps", 16);
-        gen.put("max_new_tokens", 16);
-        gen.put("temperature", 0.0);
+        if (layout == Layout.LLADA) {
+            // LLaDA's published generation_config.json holds the ids only
+            gen.put("bos_token_id", ids.get("<|beginoftext|>"));
+            gen.put("eos_token_id", ids.get("<|endoftext|>"));
+            gen.put("pad_token_id", ids.get("<|endoftext|>"));
+        } else {
+            gen.put("alg", "entropy");
+            gen.put("alg_temp", 0.0);
+            gen.put("bos_token_id", ids.get("<|beginoftext|>"));
+            gen.put("eos_token_id", ids.get("<|endoftext|>"));
+            gen.put("pad_token_id", ids.get("<|endoftext|>"));
+            gen.put("mask_token_id", ids.get("<|mask|>"));
+            gen.put("eps", 0.001);
+            gen.put("steps", 16);
+            gen.put("max_new_tokens", 16);
+            gen.put("temperature", 0.0);
+        }
         json.write(directory.resolve("generation_config.json"), gen);
         SyntheticTokenizer.write(directory, expandToken, json);
 
@@ -69,29 +107,33 @@ public record SyntheticCheckpoint(int layers, int hidden, int intermediate, int 
         for (int i = 0; i < shards; i++) {
             files.add(new SafetensorsWriter());
         }
-        WeightNames names = WeightNames.qwen2(tiedEmbeddings);
-        int shard = 0;
-        add(files.get(shard), names.embedTokens(), new long[]{vocab, hidden}, 1.0, 0.0);
+        Names n = layout == Layout.DREAM ? Names.DREAM : Names.LLADA;
+        long q = (long) heads * headDim;
+        long kv = (long) kvHeads * headDim;
+        add(files.get(0), n.embed, new long[]{vocab, hidden}, 1.0, 0.0);
         for (int l = 0; l < layers; l++) {
             SafetensorsWriter w = files.get(Math.min(shards - 1, (int) ((long) l * shards / layers)));
             double inScale = Math.sqrt(3.0 / hidden);
-            add(w, names.layer(l, WeightNames.INPUT_NORM), new long[]{hidden}, 0.2, 1.0);
-            add(w, names.layer(l, WeightNames.Q_WEIGHT), new long[]{(long) heads * headDim, hidden}, inScale, 0);
-            add(w, names.layer(l, WeightNames.Q_BIAS), new long[]{(long) heads * headDim}, 0.2, 0);
-            add(w, names.layer(l, WeightNames.K_WEIGHT), new long[]{(long) kvHeads * headDim, hidden}, inScale, 0);
-            add(w, names.layer(l, WeightNames.K_BIAS), new long[]{(long) kvHeads * headDim}, 0.2, 0);
-            add(w, names.layer(l, WeightNames.V_WEIGHT), new long[]{(long) kvHeads * headDim, hidden}, inScale, 0);
-            add(w, names.layer(l, WeightNames.V_BIAS), new long[]{(long) kvHeads * headDim}, 0.2, 0);
-            add(w, names.layer(l, WeightNames.O_WEIGHT), new long[]{hidden, (long) heads * headDim}, Math.sqrt(3.0 / (heads * headDim)), 0);
-            add(w, names.layer(l, WeightNames.POST_ATTENTION_NORM), new long[]{hidden}, 0.2, 1.0);
-            add(w, names.layer(l, WeightNames.GATE_WEIGHT), new long[]{intermediate, hidden}, inScale, 0);
-            add(w, names.layer(l, WeightNames.UP_WEIGHT), new long[]{intermediate, hidden}, inScale, 0);
-            add(w, names.layer(l, WeightNames.DOWN_WEIGHT), new long[]{hidden, intermediate}, Math.sqrt(3.0 / intermediate), 0);
+            String p = n.layer + l + ".";
+            add(w, p + n.inNorm, new long[]{hidden}, 0.2, 1.0);
+            add(w, p + n.q, new long[]{q, hidden}, inScale, 0);
+            add(w, p + n.k, new long[]{kv, hidden}, inScale, 0);
+            add(w, p + n.v, new long[]{kv, hidden}, inScale, 0);
+            if (layout == Layout.DREAM) {
+                add(w, p + "self_attn.q_proj.bias", new long[]{q}, 0.2, 0);
+                add(w, p + "self_attn.k_proj.bias", new long[]{kv}, 0.2, 0);
+                add(w, p + "self_attn.v_proj.bias", new long[]{kv}, 0.2, 0);
+            }
+            add(w, p + n.o, new long[]{hidden, q}, Math.sqrt(3.0 / q), 0);
+            add(w, p + n.postNorm, new long[]{hidden}, 0.2, 1.0);
+            add(w, p + n.gate, new long[]{intermediate, hidden}, inScale, 0);
+            add(w, p + n.up, new long[]{intermediate, hidden}, inScale, 0);
+            add(w, p + n.down, new long[]{hidden, intermediate}, Math.sqrt(3.0 / intermediate), 0);
         }
         SafetensorsWriter last = files.get(shards - 1);
-        add(last, names.finalNorm(), new long[]{hidden}, 0.2, 1.0);
+        add(last, n.finalNorm, new long[]{hidden}, 0.2, 1.0);
         if (!tiedEmbeddings) {
-            add(last, names.lmHead(), new long[]{vocab, hidden}, Math.sqrt(3.0 / hidden), 0);
+            add(last, n.lmHead, new long[]{vocab, hidden}, Math.sqrt(3.0 / hidden), 0);
         }
         if (shards == 1) {
             files.getFirst().write(directory.resolve(HfCheckpoint.SINGLE));
@@ -102,8 +144,8 @@ public record SyntheticCheckpoint(int layers, int hidden, int intermediate, int 
                 String file = String.format("model-%05d-of-%05d.safetensors", i + 1, shards);
                 files.get(i).write(directory.resolve(file));
                 total += files.get(i).dataBytes();
-                for (String n : files.get(i).names()) {
-                    weightMap.put(n, file);
+                for (String tensor : files.get(i).names()) {
+                    weightMap.put(tensor, file);
                 }
             }
             json.write(directory.resolve(HfCheckpoint.INDEX), Map.of("metadata", Map.of("total_size", total), "weight_map", weightMap));
@@ -117,7 +159,66 @@ public record SyntheticCheckpoint(int layers, int hidden, int intermediate, int 
         w.add(name, dtype, shape, i -> (float) (center + scale * (2 * random.nextDouble() - 1)));
     }
 
+    /** A layout's tensor names (per-layer ones after {@code layer + index + "."}). */
+    private record Names(String embed, String finalNorm, String lmHead, String layer, String inNorm, String q, String k,
+                         String v, String o, String postNorm, String gate, String up, String down) {
+        static final Names DREAM = new Names("model.embed_tokens.weight", "model.norm.weight", "lm_head.weight",
+                "model.layers.", "input_layernorm.weight", "self_attn.q_proj.weight", "self_attn.k_proj.weight",
+                "self_attn.v_proj.weight", "self_attn.o_proj.weight", "post_attention_layernorm.weight",
+                "mlp.gate_proj.weight", "mlp.up_proj.weight", "mlp.down_proj.weight");
+        static final Names LLADA = new Names("model.transformer.wte.weight", "model.transformer.ln_f.weight",
+                "model.transformer.ff_out.weight", "model.transformer.blocks.", "attn_norm.weight", "q_proj.weight",
+                "k_proj.weight", "v_proj.weight", "attn_out.weight", "ff_norm.weight", "ff_proj.weight", "up_proj.weight",
+                "ff_out.weight");
+    }
+
     private Map<String, Object> config(Map<String, Integer> ids) {
+        return layout == Layout.DREAM ? dreamConfig(ids) : lladaConfig(ids);
+    }
+
+    /** LLaDA's published {@code config.json} keys (LLaDA-8B-Instruct), with this checkpoint's shape. */
+    private Map<String, Object> lladaConfig(Map<String, Integer> ids) {
+        if (headDim * heads != hidden) {
+            throw new IllegalArgumentException("LLaDA derives head_dim as d_model / n_heads: " + hidden + " / " + heads + " != " + headDim);
+        }
+        if (tiedEmbeddings) {
+            throw new IllegalArgumentException("the LLaDA layout writes weight_tying false (an untied ff_out)");
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("activation_type", "silu");
+        c.put("alibi", false);
+        c.put("architectures", List.of("LLaDAModelLM"));
+        c.put("attention_layer_norm", false);
+        c.put("block_type", "llama");
+        c.put("d_model", hidden);
+        c.put("embedding_size", vocab);
+        c.put("eos_token_id", ids.get("<|endoftext|>"));
+        c.put("include_bias", false);
+        c.put("include_qkv_bias", false);
+        c.put("input_emb_norm", false);
+        c.put("layer_norm_type", "rms");
+        c.put("mask_token_id", ids.get("<|mask|>"));
+        c.put("max_sequence_length", maxPositions);
+        c.put("mlp_hidden_size", intermediate);
+        c.put("mlp_ratio", 4);
+        c.put("model_type", "llada");
+        c.put("n_heads", heads);
+        c.put("n_kv_heads", kvHeads);
+        c.put("n_layers", layers);
+        c.put("pad_token_id", ids.get("<|endoftext|>"));
+        c.put("rms_norm_eps", rmsNormEps);
+        c.put("rope", true);
+        c.put("rope_full_precision", true);
+        c.put("rope_theta", ropeTheta);
+        c.put("scale_logits", false);
+        c.put("transformers_version", "4.46.3");
+        c.put("use_cache", false);
+        c.put("vocab_size", vocab);
+        c.put("weight_tying", false);
+        return c;
+    }
+
+    private Map<String, Object> dreamConfig(Map<String, Integer> ids) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("architectures", List.of("DreamModel"));
         c.put("attention_dropout", 0.0);
@@ -172,6 +273,7 @@ public record SyntheticCheckpoint(int layers, int hidden, int intermediate, int 
         private int shards = 1;
         private boolean expandToken = true;
         private boolean tied = false;
+        private Layout layout = Layout.DREAM;
 
         private Builder() {
         }
@@ -191,12 +293,13 @@ public record SyntheticCheckpoint(int layers, int hidden, int intermediate, int 
         public Builder shards(int v) { shards = v; return this; }
         public Builder expandToken(boolean v) { expandToken = v; return this; }
         public Builder tiedEmbeddings(boolean v) { tied = v; return this; }
+        public Builder layout(Layout v) { layout = java.util.Objects.requireNonNull(v); return this; }
 
         public SyntheticCheckpoint build() {
             int hd = headDim > 0 ? headDim : hidden / Math.max(1, heads);
             int v = vocab > 0 ? vocab : SyntheticTokenizer.size(expandToken) + 7;
             return new SyntheticCheckpoint(layers, hidden, intermediate, heads, kvHeads, hd, v, ropeTheta, rmsNormEps,
-                    maxPositions, dtype, seed, shards, expandToken, tied);
+                    maxPositions, dtype, seed, shards, expandToken, tied, layout);
         }
     }
 }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dream4j.checkpoint.HfCheckpoint;
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
+import dev.dream4j.conformance.CheckpointFixtures;
+import dev.dream4j.conformance.ReferenceDecoder;
+import dev.dream4j.spi.backend.ForwardBatch;
 import dev.dream4j.spi.model.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,13 +50,14 @@ class CliEndToEndTest {
         return sb.toString();
     }
 
-    private double maxRelativeError(Path dir, int[] tokens) throws Exception {
-        Run r = cli("logits", "--model", dir.toString(), "--ids", ids(tokens), "--json");
+    static double maxRelativeError(Path dir, int[] tokens, String... extra) throws Exception {
+        Run r = cli(concat(new String[]{"logits", "--model", dir.toString(), "--ids", ids(tokens), "--json"}, extra));
         assertEquals(0, r.exit(), r.err());
         JsonNode rows = r.json().get("logits");
         double[][] expected;
         try (HfCheckpoint cp = HfCheckpoint.open(dir)) {
-            expected = new ScalarDream(cp).logits(tokens);
+            ReferenceDecoder ref = new ReferenceDecoder(CheckpointFixtures.describe(cp), cp);
+            expected = ref.forward(ForwardBatch.single(tokens, ForwardBatch.allRows(1, tokens.length)));
         }
         assertEquals(tokens.length, rows.size());
         double worst = 0;
@@ -240,7 +244,7 @@ class CliEndToEndTest {
         assertEquals(24, int4.json().get("generated_ids").size());
     }
 
-    private static String[] concat(String[] a, String... b) {
+    static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;

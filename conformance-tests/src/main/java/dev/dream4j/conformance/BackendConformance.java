@@ -17,7 +17,7 @@ import dev.dream4j.spi.model.DType;
 import dev.dream4j.spi.model.JsonConfig;
 import dev.dream4j.spi.model.ModelDescription;
 import dev.dream4j.spi.model.ModelSpec;
-import dev.dream4j.spi.model.WeightNames;
+import dev.dream4j.spi.model.TensorRole;
 import dev.dream4j.spi.model.TensorView;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -50,8 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * }
  * }</pre>
  *
- * Expected logits come from {@link ReferenceDream}, a separate double-precision implementation. The fidelity metric is
- * {@link ReferenceDream#rowError}: the largest absolute difference of a row divided by the row's largest |logit|.
+ * Expected logits come from {@link ReferenceDecoder}, a separate double-precision implementation. The fidelity metric is
+ * {@link ReferenceDecoder#rowError}: the largest absolute difference of a row divided by the row's largest |logit|.
  */
 public abstract class BackendConformance {
 
@@ -63,13 +63,13 @@ public abstract class BackendConformance {
         return BackendOptions.defaults();
     }
 
-    /** Allowed {@link ReferenceDream#rowError} for checkpoints of this dtype (rule B1). */
+    /** Allowed {@link ReferenceDecoder#rowError} for checkpoints of this dtype (rule B1). */
     protected double logitTolerance(DType dtype) {
         return dtype == DType.F32 ? 1e-4 : 1e-3;
     }
 
     /**
-     * Allowed {@link ReferenceDream#rowError} between a sequence run alone and the same sequence inside a padded
+     * Allowed {@link ReferenceDecoder#rowError} between a sequence run alone and the same sequence inside a padded
      * batch (rule B3). Zero would demand bit-identity.
      */
     protected double batchInvarianceTolerance() {
@@ -105,7 +105,7 @@ public abstract class BackendConformance {
     private static void assertClose(double[][] expected, Logits actual, double tol, String rule) {
         assertEquals(expected.length, actual.rows(), rule + " row count");
         for (int r = 0; r < expected.length; r++) {
-            double err = ReferenceDream.rowError(actual.data(), actual.offset(r), expected[r]);
+            double err = ReferenceDecoder.rowError(actual.data(), actual.offset(r), expected[r]);
             assertTrue(err <= tol, rule + " row " + r + ": relative error " + err + " > " + tol);
         }
     }
@@ -159,7 +159,7 @@ public abstract class BackendConformance {
         for (DType dt : dtypes()) {
             try (var f = CheckpointFixtures.open(shape().dtype(dt).build()); Backend b = open(f)) {
                 int vocab = f.model().spec().vocabSize();
-                ReferenceDream ref = new ReferenceDream(f.model(), f.checkpoint());
+                ReferenceDecoder ref = new ReferenceDecoder(f.model(), f.checkpoint());
                 for (int len : new int[]{1, 7, 19}) {
                     ForwardBatch fb = ForwardBatch.single(tokens(len, vocab, len), ForwardBatch.allRows(1, len));
                     assertClose(ref.forward(fb), b.forward(fb), logitTolerance(dt), "[B1] " + dt + " L=" + len);
@@ -168,6 +168,32 @@ public abstract class BackendConformance {
                 assertClose(ref.forward(padded), b.forward(padded), logitTolerance(dt), "[B1] " + dt + " padded batch");
             }
         }
+    }
+
+    /**
+     * Rule B15: every fixture of {@link CheckpointFixtures#familyMatrix()} whose weight type the backend reads (each
+     * installed family's published layout; RoPE θ 1e6 and 5e5; bf16, f16, f32; head_dim 128 with GQA; bias and no-bias
+     * projections; several norm epsilons) matches the reference decoder, single rows and a left-padded batch.
+     */
+    @Test
+    public void rule_B15_everyFamilyRecipeMatchesReference() {
+        int checked = 0;
+        for (SyntheticCheckpoint fixture : CheckpointFixtures.familyMatrix()) {
+            try (var f = CheckpointFixtures.open(fixture.toBuilder().maxPositions(64).build()); Backend b = open(f)) {
+                if (!b.capabilities().weightTypes().contains(fixture.dtype())) {
+                    continue;
+                }
+                int vocab = f.model().spec().vocabSize();
+                ReferenceDecoder ref = new ReferenceDecoder(f.model(), f.checkpoint());
+                String what = "[B15] " + f.model().family() + " " + fixture.dtype() + " theta " + fixture.ropeTheta();
+                ForwardBatch fb = ForwardBatch.single(tokens(13, vocab, 13), ForwardBatch.allRows(1, 13));
+                assertClose(ref.forward(fb), b.forward(fb), logitTolerance(fixture.dtype()), what);
+                ForwardBatch padded = leftPadded(new int[][]{tokens(8, vocab, 3), tokens(5, vocab, 4)}, 0);
+                assertClose(ref.forward(padded), b.forward(padded), logitTolerance(fixture.dtype()), what + " padded batch");
+                checked++;
+            }
+        }
+        assertTrue(checked >= 2, "[B15] the backend must read at least two fixtures of the matrix, read " + checked);
     }
 
     @Test
@@ -181,7 +207,7 @@ public abstract class BackendConformance {
             assertEquals(3, some.rows(), "[B2] row count");
             assertEquals(vocab, some.vocab(), "[B2] vocab");
             for (int r = 0; r < rows.length; r++) {
-                double err = ReferenceDream.rowError(some.data(), some.offset(r), toDouble(all.copyRow(rows[r])));
+                double err = ReferenceDecoder.rowError(some.data(), some.offset(r), toDouble(all.copyRow(rows[r])));
                 assertTrue(err <= batchInvarianceTolerance(), "[B2] requested row " + rows[r] + " differs: " + err);
             }
             Logits none = b.forward(ForwardBatch.single(t, new int[0]));
@@ -212,7 +238,7 @@ public abstract class BackendConformance {
                 int bIdx = seqs[0] == a ? 0 : 1;
                 for (int j = 0; j < a.length; j++) {
                     int slot = bIdx * len + (len - a.length) + j;
-                    double err = ReferenceDream.rowError(batched.data(), batched.offset(slot), toDouble(alone.copyRow(j)));
+                    double err = ReferenceDecoder.rowError(batched.data(), batched.offset(slot), toDouble(alone.copyRow(j)));
                     assertTrue(err <= batchInvarianceTolerance(), "[B3] position " + j + " changed by " + err);
                 }
             }
@@ -320,7 +346,7 @@ public abstract class BackendConformance {
     @Test
     public void rule_B10_missingOrMisshapenTensorIsCheckpointError() {
         try (var f = CheckpointFixtures.open(shape().build())) {
-            String victim = f.model().weights().layer(1, "mlp.up_proj.weight");
+            String victim = f.model().tensors().name(TensorRole.UP, 1);
             CheckpointException missing = assertThrows(CheckpointException.class,
                     () -> provider().open(f.model(), new Tampered(f.checkpoint(), victim, false), options()).close(), "[B10] missing");
             assertTrue(missing.getMessage().contains(victim), "[B10] must name the tensor: " + missing.getMessage());
@@ -421,7 +447,7 @@ public abstract class BackendConformance {
                 Logits refreshed = c.refresh(a);
                 assertEquals(full.rows(), refreshed.rows(), "[B13] refresh row count");
                 for (int r = 0; r < full.rows(); r++) {
-                    double err = ReferenceDream.rowError(refreshed.data(), refreshed.offset(r), toDouble(full.copyRow(r)));
+                    double err = ReferenceDecoder.rowError(refreshed.data(), refreshed.offset(r), toDouble(full.copyRow(r)));
                     assertTrue(err <= batchInvarianceTolerance(), "[B13] refresh row " + r + " differs from forward: " + err);
                 }
                 // a window over an unchanged canvas sees exactly what a full forward sees; window calls leave the cache alone
@@ -433,7 +459,7 @@ public abstract class BackendConformance {
                     Logits win = c.window(same, w[0], w[1]);
                     assertEquals(rows.length, win.rows(), "[B13] window row count");
                     for (int r = 0; r < rows.length; r++) {
-                        double err = ReferenceDream.rowError(win.data(), win.offset(r), toDouble(full.copyRow(rows[r])));
+                        double err = ReferenceDecoder.rowError(win.data(), win.offset(r), toDouble(full.copyRow(rows[r])));
                         assertTrue(err <= batchInvarianceTolerance(), "[B13] window " + w[0] + ".." + w[1] + " row " + rows[r]
                                 + " differs from the full forward of the cached canvas: " + err);
                     }
@@ -448,7 +474,7 @@ public abstract class BackendConformance {
             try (var f = CheckpointFixtures.open(shape().dtype(dt).build()); Backend b = open(f)) {
                 Assumptions.assumeTrue(b.capabilities().kvCache(), "declares no key/value cache (B12 checks the refusal)");
                 int vocab = f.model().spec().vocabSize();
-                ReferenceDream ref = new ReferenceDream(f.model(), f.checkpoint());
+                ReferenceDecoder ref = new ReferenceDecoder(f.model(), f.checkpoint());
                 ForwardBatch a = cacheCanvas(vocab, 31);
                 // dual (block [5, 9) rewritten) and prefix (everything from 5 on rewritten)
                 for (int[] w : new int[][]{{5, 9}, {5, 12}}) {
@@ -463,7 +489,7 @@ public abstract class BackendConformance {
                         Logits fresh = b.forward(bb);
                         double most = 0;
                         for (int r = 0; r < rows.length; r++) {
-                            most = Math.max(most, ReferenceDream.rowError(fresh.data(), fresh.offset(r), expected[r]));
+                            most = Math.max(most, ReferenceDecoder.rowError(fresh.data(), fresh.offset(r), expected[r]));
                         }
                         assertTrue(most > 10 * logitTolerance(dt), "[B14] stale and fresh keys should give different logits");
                     }

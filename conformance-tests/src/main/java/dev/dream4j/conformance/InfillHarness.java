@@ -11,7 +11,6 @@ import dev.dream4j.spi.model.GenerationDefaults;
 import dev.dream4j.spi.model.ModelDescription;
 import dev.dream4j.spi.model.ModelSpec;
 import dev.dream4j.spi.model.SpecialTokens;
-import dev.dream4j.spi.model.WeightNames;
 import dev.dream4j.spi.sampling.LogitsProcessor;
 import dev.dream4j.spi.sampling.SamplingParams;
 
@@ -45,11 +44,11 @@ public final class InfillHarness {
 
     /** A model description with the harness ids; {@code expand} and {@code bos} choose whether those tokens exist. */
     public static ModelDescription model(boolean expand, boolean bos, int contextLength) {
-        ModelSpec spec = new ModelSpec(8, 16, 1, 2, 1, 4, VOCAB, 10000, 1e-6, Math.max(contextLength, 1), false, true);
+        ModelSpec spec = new ModelSpec(8, 16, 1, 2, 1, 4, VOCAB, Math.max(contextLength, 1));
         SpecialTokens tokens = new SpecialTokens(MASK, EOS, EOS, bos ? OptionalInt.of(BOS) : OptionalInt.empty(),
                 expand ? OptionalInt.of(EXPAND) : OptionalInt.empty(), DELETE);
-        return new ModelDescription("scripted", spec, tokens, 1, WeightNames.qwen2(false), GenerationDefaults.none(),
-                contextLength);
+        return new ModelDescription("scripted", spec, CheckpointFixtures.qwen2Recipe(4), CheckpointFixtures.qwen2Tensors(),
+                tokens, 1, GenerationDefaults.none(), Math.max(contextLength, 1));
     }
 
     /** A DreamOn-like model: expand and bos tokens, context 64. */

@@ -38,6 +38,8 @@ public final class SamplerHarness {
     private final int length;
     private final int vocab;
     private final int[] canvas;
+    /** Masks per row when the run started: the schedule's start ({@link StepContext#initialMaskCounts()}). */
+    private final int[] initialMasks;
 
     /** A canvas whose row b starts with {@code prompt[b]} non-mask tokens, the rest masked. */
     public SamplerHarness(int vocab, int length, int... prompt) {
@@ -52,6 +54,10 @@ public final class SamplerHarness {
             for (int j = 0; j < length; j++) {
                 canvas[b * length + j] = j < prompt[b] ? (b + j) % (vocab - 1) : mask();
             }
+        }
+        this.initialMasks = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            initialMasks[b] = masks(b);
         }
     }
 
@@ -98,7 +104,7 @@ public final class SamplerHarness {
         for (int b = 0; b < batch; b++) {
             counts[b] = masks(b);
         }
-        return new StepContext(info, batch, length, mask(), canvas.clone(), counts);
+        return new StepContext(info, batch, length, mask(), canvas.clone(), counts, initialMasks.clone());
     }
 
     /** The masked rows, ordered by batch row then position, filled from {@code source}. */

@@ -5,7 +5,6 @@ import dev.dream4j.spi.model.GenerationDefaults;
 import dev.dream4j.spi.model.ModelDescription;
 import dev.dream4j.spi.model.ModelSpec;
 import dev.dream4j.spi.model.SpecialTokens;
-import dev.dream4j.spi.model.WeightNames;
 import dev.dream4j.spi.sampling.MaskedLogits;
 import dev.dream4j.spi.sampling.SamplingParams;
 import dev.dream4j.spi.sampling.StepContext;
@@ -68,9 +67,10 @@ final class Fixtures {
     }
 
     static ModelDescription model(int vocab, int pad) {
-        ModelSpec spec = new ModelSpec(8, 16, 1, 2, 1, 4, vocab, 10000, 1e-6, 64, true, true);
+        ModelSpec spec = new ModelSpec(8, 16, 1, 2, 1, 4, vocab, 64);
         SpecialTokens tokens = new SpecialTokens(vocab - 1, pad, pad, OptionalInt.empty(), OptionalInt.empty(), pad);
-        return new ModelDescription("dream", spec, tokens, 1, WeightNames.qwen2(true), GenerationDefaults.none(), 64);
+        return new ModelDescription("dream", spec, dev.dream4j.conformance.CheckpointFixtures.qwen2Recipe(4),
+                dev.dream4j.conformance.CheckpointFixtures.qwen2Tensors(), tokens, 1, GenerationDefaults.none(), 64);
     }
 
     /** Returns the given doubles from nextDouble, in order, and fails on anything else or when they run out. */

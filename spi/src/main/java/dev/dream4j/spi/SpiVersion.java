@@ -3,9 +3,9 @@ package dev.dream4j.spi;
 /** The version of the plug-in contract. A plug-in built for another major version is refused. */
 public final class SpiVersion {
     /** Incremented on incompatible changes of any interface in this module. */
-    public static final int MAJOR = 1;
+    public static final int MAJOR = 2;
     /** Incremented on compatible additions. */
-    public static final int MINOR = 1; // 1.1: BlockDecoding, SamplerProvider block defaults, KvCache
+    public static final int MINOR = 0; // 2.0: DecoderRecipe + TensorMap replace WeightNames (ADR 0004)
 
     private SpiVersion() {
     }

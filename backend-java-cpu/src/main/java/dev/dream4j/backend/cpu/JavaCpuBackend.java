@@ -13,7 +13,9 @@ import dev.dream4j.spi.model.DType;
 import dev.dream4j.spi.model.ModelDescription;
 import dev.dream4j.spi.model.ModelSpec;
 import dev.dream4j.spi.model.TensorView;
-import dev.dream4j.spi.model.WeightNames;
+import dev.dream4j.spi.model.DecoderRecipe;
+import dev.dream4j.spi.model.TensorMap;
+import dev.dream4j.spi.model.TensorRole;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -27,7 +29,8 @@ import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
- * The Dream forward pass on the CPU (semantics: {@code dream-semantics.md} §1).
+ * A bidirectional decoder's forward pass on the CPU, built from the family's {@link DecoderRecipe} and
+ * {@link TensorMap} (semantics: {@code dream-semantics.md} §1; this class holds no family's names or settings).
  *
  * <p><b>Thread-safety:</b> {@link #forward} may be called from several threads at once
  * ({@code concurrentForward = true}): every call takes its own activation buffers (a spare set left by an earlier
@@ -53,6 +56,7 @@ final class JavaCpuBackend implements Backend {
 
     private final ModelDescription model;
     private final ModelSpec spec;
+    private final DecoderRecipe recipe;
     private final BackendCapabilities capabilities;
     private final Parallel pool;
     private final Layer[] layers;
@@ -89,8 +93,9 @@ final class JavaCpuBackend implements Backend {
         }
     }
 
-    private record Layer(float[] inNorm, float[] postNorm, MatrixSource qkv, float[] qkvBias, MatrixSource o,
-                         MatrixSource gateUp, MatrixSource down) {
+    /** One layer's weights; optional parts of the recipe are null when off. */
+    private record Layer(float[] inNorm, float[] postNorm, MatrixSource qkv, float[] qkvBias, float[] qNorm, float[] kNorm,
+                         MatrixSource o, float[] oBias, MatrixSource gateUp, MatrixSource down) {
     }
 
     JavaCpuBackend(ModelDescription model, Checkpoint cp, BackendOptions options) {
@@ -101,36 +106,37 @@ final class JavaCpuBackend implements Backend {
         int kv = spec.kvDim();
         int inter = spec.intermediateSize();
         int v = spec.vocabSize();
-        WeightNames names = model.weights();
-        this.embed = tensor(cp, names.embedTokens(), v, h);
-        this.finalNorm = vector(cp, names.finalNorm(), h);
-        this.lmHead = MatrixSource.of(tensor(cp, names.lmHead(), v, h));
+        this.recipe = model.recipe();
+        TensorMap names = model.tensors();
+        int d = spec.headDim();
+        this.embed = tensor(cp, names.name(TensorRole.EMBEDDING), spec.embeddingRows(), h);
+        this.finalNorm = vector(cp, names.name(TensorRole.FINAL_NORM), h);
+        this.lmHead = MatrixSource.of(tensor(cp, names.name(TensorRole.LM_HEAD), v, h));
         this.layers = new Layer[spec.numLayers()];
         for (int l = 0; l < layers.length; l++) {
-            MatrixSource wq = MatrixSource.of(tensor(cp, names.layer(l, WeightNames.Q_WEIGHT), q, h));
-            MatrixSource wk = MatrixSource.of(tensor(cp, names.layer(l, WeightNames.K_WEIGHT), kv, h));
-            MatrixSource wv = MatrixSource.of(tensor(cp, names.layer(l, WeightNames.V_WEIGHT), kv, h));
-            float[] bias = new float[q + 2 * kv];
-            if (spec.attentionBias()) {
-                System.arraycopy(vector(cp, names.layer(l, WeightNames.Q_BIAS), q), 0, bias, 0, q);
-                System.arraycopy(vector(cp, names.layer(l, WeightNames.K_BIAS), kv), 0, bias, q, kv);
-                System.arraycopy(vector(cp, names.layer(l, WeightNames.V_BIAS), kv), 0, bias, q + kv, kv);
+            MatrixSource wq = MatrixSource.of(tensor(cp, names.name(TensorRole.Q, l), q, h));
+            MatrixSource wk = MatrixSource.of(tensor(cp, names.name(TensorRole.K, l), kv, h));
+            MatrixSource wv = MatrixSource.of(tensor(cp, names.name(TensorRole.V, l), kv, h));
+            float[] bias = null;
+            if (recipe.qkvBias()) {
+                bias = new float[q + 2 * kv];
+                System.arraycopy(vector(cp, names.name(TensorRole.Q_BIAS, l), q), 0, bias, 0, q);
+                System.arraycopy(vector(cp, names.name(TensorRole.K_BIAS, l), kv), 0, bias, q, kv);
+                System.arraycopy(vector(cp, names.name(TensorRole.V_BIAS, l), kv), 0, bias, q + kv, kv);
             }
             layers[l] = new Layer(
-                    vector(cp, names.layer(l, WeightNames.INPUT_NORM), h),
-                    vector(cp, names.layer(l, WeightNames.POST_ATTENTION_NORM), h),
+                    vector(cp, names.name(TensorRole.ATTENTION_NORM, l), h),
+                    vector(cp, names.name(TensorRole.MLP_NORM, l), h),
                     MatrixSource.stack(wq, wk, wv), bias,
-                    MatrixSource.of(tensor(cp, names.layer(l, WeightNames.O_WEIGHT), h, q)),
-                    MatrixSource.stack(MatrixSource.of(tensor(cp, names.layer(l, WeightNames.GATE_WEIGHT), inter, h)),
-                            MatrixSource.of(tensor(cp, names.layer(l, WeightNames.UP_WEIGHT), inter, h))),
-                    MatrixSource.of(tensor(cp, names.layer(l, WeightNames.DOWN_WEIGHT), h, inter)));
+                    recipe.qkNorm() ? vector(cp, names.name(TensorRole.Q_NORM, l), d) : null,
+                    recipe.qkNorm() ? vector(cp, names.name(TensorRole.K_NORM, l), d) : null,
+                    MatrixSource.of(tensor(cp, names.name(TensorRole.O, l), h, q)),
+                    recipe.outputBias() ? vector(cp, names.name(TensorRole.O_BIAS, l), h) : null,
+                    MatrixSource.stack(MatrixSource.of(tensor(cp, names.name(TensorRole.GATE, l), inter, h)),
+                            MatrixSource.of(tensor(cp, names.name(TensorRole.UP, l), inter, h))),
+                    MatrixSource.of(tensor(cp, names.name(TensorRole.DOWN, l), h, inter)));
         }
-        int d = spec.headDim();
-        this.invFreq = new float[d / 2];
-        for (int i = 0; i < d / 2; i++) {
-            float exponent = (float) (2 * i) / (float) d;
-            invFreq[i] = 1.0f / (float) StrictMath.pow(spec.ropeTheta(), exponent);
-        }
+        this.invFreq = recipe.rope().inverseFrequencies(d);
         int threads = options.threadsOrAvailable();
         this.pool = new Parallel(threads);
         this.capabilities = new BackendCapabilities(MAX_BATCH, true, true, EnumSet.of(DType.BF16, DType.F16, DType.F32));
@@ -278,7 +284,7 @@ final class JavaCpuBackend implements Backend {
         final int kv = spec.kvDim();
         final int qkvDim = q + 2 * kv;
         final int inter = spec.intermediateSize();
-        final float eps = (float) spec.rmsNormEps();
+        final float eps = (float) recipe.normEps();
 
         Workspace ws = spare.pollFirst();
         if (ws == null) {
@@ -309,7 +315,7 @@ final class JavaCpuBackend implements Backend {
             Layer layer = layers[l];
             rmsNorm(x, xn, tokens, h, layer.inNorm, eps);
             Gemm.gemm(xn, 0, h, tokens, layer.qkv, qkv, 0, qkvDim, pool);
-            addBiasAndRope(qkv, tokens, layer.qkvBias, rope);
+            addBiasNormAndRope(qkv, tokens, layer, eps, rope);
             if (store) {
                 float[] ck = cache.keys[l];
                 float[] cv = cache.values[l];
@@ -321,10 +327,13 @@ final class JavaCpuBackend implements Backend {
             boolean stale = cache != null && !store;
             attention(batch, from, to, qkv, att, stale ? cache.keys[l] : null, stale ? cache.values[l] : null);
             Gemm.gemm(att, 0, q, tokens, layer.o, proj, 0, h, pool);
+            if (layer.oBias != null) {
+                addRowBias(proj, tokens, layer.oBias);
+            }
             add(x, proj, tokens * h);
             rmsNorm(x, xn, tokens, h, layer.postNorm, eps);
             Gemm.gemm(xn, 0, h, tokens, layer.gateUp, gu, 0, 2 * inter, pool);
-            swiglu(gu, act, tokens, inter);
+            gatedActivation(gu, act, tokens, inter);
             Gemm.gemm(act, 0, inter, tokens, layer.down, proj, 0, h, pool);
             add(x, proj, tokens * h);
         }
@@ -355,7 +364,7 @@ final class JavaCpuBackend implements Backend {
             throw new InvalidRequestException("batch", batch.batch() + " x " + batch.length()
                     + " tokens exceed what one java-cpu forward can hold; use a smaller batch");
         }
-        int vocab = spec.vocabSize();
+        int vocab = spec.embeddingRows();
         int maxPos = spec.maxPositionEmbeddings();
         for (int b = 0; b < batch.batch(); b++) {
             for (int j = 0; j < batch.length(); j++) {
@@ -399,31 +408,61 @@ final class JavaCpuBackend implements Backend {
         return new float[][]{cos, sin};
     }
 
-    private void addBiasAndRope(float[] qkv, int tokens, float[] bias, float[][] rope) {
+    /** Per token: the q/k/v biases, the per-head q/k norms, then RoPE on the query and key heads, as the recipe says. */
+    private void addBiasNormAndRope(float[] qkv, int tokens, Layer layer, float eps, float[][] rope) {
         int d = spec.headDim();
         int half = d / 2;
-        int width = bias.length;
-        int ropeHeads = spec.numHeads() + spec.numKvHeads();
+        int width = spec.qDim() + 2 * spec.kvDim();
+        int heads = spec.numHeads();
+        int ropeHeads = heads + spec.numKvHeads();
+        boolean interleaved = recipe.rope().style() == DecoderRecipe.RopeStyle.INTERLEAVED;
+        float[] bias = layer.qkvBias;
         float[] cos = rope[0];
         float[] sin = rope[1];
         pool.forEach(tokens, t -> {
             int base = t * width;
-            for (int i = 0; i < width; i++) {
-                qkv[base + i] += bias[i];
+            if (bias != null) {
+                for (int i = 0; i < width; i++) {
+                    qkv[base + i] += bias[i];
+                }
             }
             int cb = t * half;
             for (int hh = 0; hh < ropeHeads; hh++) {
                 int o = base + hh * d;
+                if (layer.qNorm != null) {
+                    headNorm(qkv, o, d, hh < heads ? layer.qNorm : layer.kNorm, eps);
+                }
                 for (int i = 0; i < half; i++) {
-                    float x1 = qkv[o + i];
-                    float x2 = qkv[o + half + i];
+                    int i1 = interleaved ? o + 2 * i : o + i;
+                    int i2 = interleaved ? i1 + 1 : o + half + i;
+                    float x1 = qkv[i1];
+                    float x2 = qkv[i2];
                     float c = cos[cb + i];
                     float s = sin[cb + i];
-                    qkv[o + i] = x1 * c - x2 * s;
-                    qkv[o + half + i] = x2 * c + x1 * s;
+                    qkv[i1] = x1 * c - x2 * s;
+                    qkv[i2] = x2 * c + x1 * s;
                 }
             }
         });
+    }
+
+    /** RMS norm of one head in place, statistics as in {@link #rmsNorm}. */
+    private static void headNorm(float[] v, int o, int d, float[] w, float eps) {
+        double ss = 0;
+        for (int i = 0; i < d; i++) {
+            ss += (double) v[o + i] * v[o + i];
+        }
+        float inv = (float) (1.0 / StrictMath.sqrt((float) (ss / d) + eps));
+        for (int i = 0; i < d; i++) {
+            v[o + i] = w[i] * (v[o + i] * inv);
+        }
+    }
+
+    private static void addRowBias(float[] y, int rows, float[] bias) {
+        int n = bias.length;
+        for (int r = 0; r < rows; r++) {
+            add(y, r * n, bias, n);
+        }
     }
 
     /**
@@ -444,7 +483,7 @@ final class JavaCpuBackend implements Backend {
         final int q = spec.qDim();
         final int kvDim = spec.kvDim();
         final int width = q + 2 * kvDim;
-        final float scale = (float) (1.0 / Math.sqrt(d));
+        final float scale = (float) recipe.attentionScale();
         final int queryBlock = Math.max(1, 1024 / group);
         Arrays.fill(att, 0f);
         Supplier<IntConsumer> worker = () -> task -> {
@@ -587,17 +626,23 @@ final class JavaCpuBackend implements Backend {
     }
 
     private static void add(float[] x, float[] y, int n) {
+        add(x, 0, y, n);
+    }
+
+    /** {@code x[off .. off+n) += y[0 .. n)}. */
+    private static void add(float[] x, int off, float[] y, int n) {
         int i = 0;
         for (; i + VL <= n; i += VL) {
-            FloatVector.fromArray(F, x, i).add(FloatVector.fromArray(F, y, i)).intoArray(x, i);
+            FloatVector.fromArray(F, x, off + i).add(FloatVector.fromArray(F, y, i)).intoArray(x, off + i);
         }
         for (; i < n; i++) {
-            x[i] += y[i];
+            x[off + i] += y[i];
         }
     }
 
-    /** {@code act = silu(gate) * up}, where each row of {@code gu} is {@code [gate | up]}. */
-    private void swiglu(float[] gu, float[] act, int tokens, int inter) {
+    /** {@code act = f(gate) * up}, where each row of {@code gu} is {@code [gate | up]} and f is the recipe's activation. */
+    private void gatedActivation(float[] gu, float[] act, int tokens, int inter) {
+        boolean gelu = recipe.activation() == DecoderRecipe.Activation.GELU_TANH;
         pool.forEach(tokens, t -> {
             int g0 = t * 2 * inter;
             int u0 = g0 + inter;
@@ -607,11 +652,21 @@ final class JavaCpuBackend implements Backend {
                 VectorMask<Float> m = F.indexInRange(i, inter);
                 FloatVector g = FloatVector.fromArray(F, gu, g0 + i, m);
                 FloatVector u = FloatVector.fromArray(F, gu, u0 + i, m);
-                FloatVector sig = one.div(one.add(VMath.exp(g.neg())));
-                g.mul(sig).mul(u).intoArray(act, a0 + i, m);
+                FloatVector f;
+                if (gelu) {
+                    // 0.5 g (1 + tanh(z)) = g * sigmoid(2z), z = sqrt(2/pi) (g + 0.044715 g^3)
+                    FloatVector z2 = g.mul(g).mul(GELU_C * 0.044715f).add(GELU_C).mul(g).mul(2f);
+                    f = g.mul(one.div(one.add(VMath.exp(z2.neg()))));
+                } else {
+                    f = g.mul(one.div(one.add(VMath.exp(g.neg()))));
+                }
+                f.mul(u).intoArray(act, a0 + i, m);
             }
         });
     }
+
+    /** {@code sqrt(2 / pi)}. */
+    private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
 
     @Override
     public void close() {

@@ -6,7 +6,7 @@ import dev.dream4j.api.DenoisingStep;
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
 import dev.dream4j.conformance.BackendConformance;
 import dev.dream4j.conformance.CheckpointFixtures;
-import dev.dream4j.conformance.ReferenceDream;
+import dev.dream4j.conformance.ReferenceDecoder;
 import dev.dream4j.kernel.engine.BlockDenoisingEngine;
 import dev.dream4j.kernel.engine.BlockSettings;
 import dev.dream4j.kernel.engine.DenoisingEngine;
@@ -121,7 +121,7 @@ class BlockDecodingTest {
         }
     }
 
-    /** Records what the engine asks of the cache, and checks every window against {@link ReferenceDream#window}. */
+    /** Records what the engine asks of the cache, and checks every window against {@link ReferenceDecoder#window}. */
     private static final class CheckingBackend implements Backend {
         final List<int[]> windows = new ArrayList<>();
         int refreshes;
@@ -145,7 +145,7 @@ class BlockDecodingTest {
         @Override
         public KvCache openCache(int batch, int length) {
             KvCache inner = backend.openCache(batch, length);
-            ReferenceDream ref = new ReferenceDream(fixture.model(), fixture.checkpoint());
+            ReferenceDecoder ref = new ReferenceDecoder(fixture.model(), fixture.checkpoint());
             return new KvCache() {
                 ForwardBatch refreshedWith;
 
@@ -162,7 +162,7 @@ class BlockDecodingTest {
                     Logits got = inner.window(b, from, to);
                     double[][] expected = ref.window(refreshedWith, copy(b, rowsOf(b)), from, to);
                     for (int r = 0; r < expected.length; r++) {
-                        worst = Math.max(worst, ReferenceDream.rowError(got.data(), got.offset(r), expected[r]));
+                        worst = Math.max(worst, ReferenceDecoder.rowError(got.data(), got.offset(r), expected[r]));
                     }
                     return got;
                 }

@@ -3,7 +3,7 @@ package dev.dream4j.backend.cpu;
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
 import dev.dream4j.conformance.BackendConformance;
 import dev.dream4j.conformance.CheckpointFixtures;
-import dev.dream4j.conformance.ReferenceDream;
+import dev.dream4j.conformance.ReferenceDecoder;
 import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.backend.BackendOptions;
 import dev.dream4j.spi.backend.ForwardBatch;
@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Logits against the double-precision {@link ReferenceDream} on awkward shapes. Metric: per row,
+ * Logits against the double-precision {@link ReferenceDecoder} on awkward shapes. Metric: per row,
  * {@code max |backend - reference| / max |reference|}. The brief's bound is 1e-4; this test asserts 1e-5 for F32 and
  * for BF16/F16 weights alike (the reference reads the very same bf16/f16 values and the backend keeps activations in
  * fp32, so reduced-precision weights add no error). Measured: about 1e-6 on every shape; each run appends the worst
@@ -47,7 +47,7 @@ class ForwardFidelityTest {
                 .kvHeads(kvHeads).headDim(headDim).dtype(dtype).ropeTheta(1_000_000).maxPositions(128).seed(name.hashCode()).build();
         try (var f = CheckpointFixtures.open(spec);
              Backend b = new JavaCpuBackendProvider().open(f.model(), f.checkpoint(), BackendOptions.defaults().withThreads(2))) {
-            ReferenceDream ref = new ReferenceDream(f.model(), f.checkpoint());
+            ReferenceDecoder ref = new ReferenceDecoder(f.model(), f.checkpoint());
             int vocab = f.model().spec().vocabSize();
             double worst = 0;
             for (int len : new int[]{1, 7, 33}) {
@@ -66,7 +66,7 @@ class ForwardFidelityTest {
     private static double check(double[][] expected, Logits actual, String what) {
         double worst = 0;
         for (int r = 0; r < expected.length; r++) {
-            double err = ReferenceDream.rowError(actual.data(), actual.offset(r), expected[r]);
+            double err = ReferenceDecoder.rowError(actual.data(), actual.offset(r), expected[r]);
             assertTrue(err <= 1e-5, what + " row " + r + ": relative error " + err);
             worst = Math.max(worst, err);
         }

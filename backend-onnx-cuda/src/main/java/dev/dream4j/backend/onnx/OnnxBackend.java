@@ -8,7 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.dream4j.api.BackendException;
 import dev.dream4j.api.InvalidRequestException;
-import dev.dream4j.backend.onnx.graph.DreamGraph;
+import dev.dream4j.backend.onnx.graph.DecoderGraph;
 import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.backend.BackendCapabilities;
 import dev.dream4j.spi.backend.BackendOptions;
@@ -37,7 +37,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One ONNX Runtime session over the Dream graph of {@link DreamGraph}, weights converted to fp32 and handed over with
+ * One ONNX Runtime session over the Dream graph of {@link DecoderGraph}, weights converted to fp32 and handed over with
  * {@code SessionOptions.addExternalInitializers} (no weight file is written). Every forward uses a zero-length past;
  * {@link #openCache} gives an {@link OnnxKvCache}, which feeds cached post-RoPE keys and values as the past.
  */
@@ -52,14 +52,14 @@ final class OnnxBackend implements Backend {
     private final OrtSession session;
     private final OrtSession.SessionOptions sessionOptions;
     private final List<OnnxTensor> weights;
-    private final DreamGraph.Options graphOptions;
+    private final DecoderGraph.Options graphOptions;
     private final OnnxDevice.Resolved device;
-    private final Set<String> wantedOutputs = Set.of(DreamGraph.LOGITS);
+    private final Set<String> wantedOutputs = Set.of(DecoderGraph.LOGITS);
     private final Set<String> allOutputs;
     private volatile boolean closed;
 
     private OnnxBackend(ModelDescription model, OrtEnvironment env, OrtSession session, OrtSession.SessionOptions sessionOptions,
-                        List<OnnxTensor> weights, DreamGraph.Options graphOptions, OnnxDevice.Resolved device) {
+                        List<OnnxTensor> weights, DecoderGraph.Options graphOptions, OnnxDevice.Resolved device) {
         this.model = model;
         this.env = env;
         this.session = session;
@@ -69,15 +69,15 @@ final class OnnxBackend implements Backend {
         this.device = device;
         Set<String> all = new java.util.HashSet<>(wantedOutputs);
         for (int l = 0; l < model.spec().numLayers(); l++) {
-            all.add(DreamGraph.presentKey(l));
-            all.add(DreamGraph.presentValue(l));
+            all.add(DecoderGraph.presentKey(l));
+            all.add(DecoderGraph.presentValue(l));
         }
         this.allOutputs = Set.copyOf(all);
     }
 
     static OnnxBackend open(ModelDescription model, Checkpoint checkpoint, BackendOptions options) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        DreamGraph.Options graphOptions = embedding(graphOptions(model, options), model, checkpoint);
+        DecoderGraph.Options graphOptions = embedding(graphOptions(model, options), model, checkpoint);
         List<OnnxTensor> tensors = new ArrayList<>();
         OrtSession.SessionOptions so = null;
         Path tmp = null;
@@ -85,7 +85,7 @@ final class OnnxBackend implements Backend {
         try {
             Map<String, OnnxTensorLike> initializers = new LinkedHashMap<>();
             WeightData data = new WeightData(checkpoint);
-            for (DreamGraph.Weight w : DreamGraph.weights(model, graphOptions)) {
+            for (DecoderGraph.Weight w : DecoderGraph.weights(model, graphOptions)) {
                 ByteBuffer bytes = data.direct(w);
                 OnnxTensor t = switch (w.kind()) {
                     case INT4 -> OnnxTensor.createTensor(env, bytes, w.shape(), OnnxJavaType.UINT8);
@@ -96,7 +96,7 @@ final class OnnxBackend implements Backend {
                 tensors.add(t);
                 initializers.put(w.name(), t);
             }
-            byte[] proto = DreamGraph.build(model, graphOptions, w -> new DreamGraph.External("dream4j-supplied-at-load.bin", 0));
+            byte[] proto = DecoderGraph.build(model, graphOptions, w -> new DecoderGraph.External("dream4j-supplied-at-load.bin", 0));
             OnnxDevice.Resolved device = OnnxDevice.resolve(options.device().orElse("cpu"));
             so = OnnxSessions.options(options, device);
             so.addExternalInitializers(initializers);
@@ -128,8 +128,8 @@ final class OnnxBackend implements Backend {
     /** {@code BackendOptions.properties()} key: the int4 block size, a power of two >= 16 (default 32). */
     static final String INT4_BLOCK = "onnx.int4.block_size";
 
-    static DreamGraph.Options graphOptions(ModelDescription model, BackendOptions options) {
-        DreamGraph.Options o = DreamGraph.Options.defaults(model);
+    static DecoderGraph.Options graphOptions(ModelDescription model, BackendOptions options) {
+        DecoderGraph.Options o = DecoderGraph.Options.defaults(model);
         String weights = options.properties().getOrDefault(WEIGHTS, "fp32").trim().toLowerCase(java.util.Locale.ROOT);
         return switch (weights) {
             case "fp32" -> o;
@@ -149,18 +149,18 @@ final class OnnxBackend implements Backend {
      * Keeps a bf16/fp16 embedding table in its own dtype when fp32 would not fit one direct buffer, or when the
      * projections are int4 anyway (it halves the largest tensor); a tied fp32 LM head needs the fp32 table.
      */
-    static DreamGraph.Options embedding(DreamGraph.Options o, ModelDescription model, Checkpoint checkpoint) {
-        String embed = model.weights().embedTokens();
-        boolean tied = model.weights().lmHead().equals(embed);
+    static DecoderGraph.Options embedding(DecoderGraph.Options o, ModelDescription model, Checkpoint checkpoint) {
+        String embed = model.tensors().name(dev.dream4j.spi.model.TensorRole.EMBEDDING);
+        boolean tied = model.tensors().tiedEmbeddings();
         if (tied && !o.int4()) {
             return o;
         }
         DType source = checkpoint.tensor(embed).dtype();
-        long fp32Bytes = (long) model.spec().vocabSize() * model.spec().hiddenSize() * 4;
+        long fp32Bytes = (long) model.spec().embeddingRows() * model.spec().hiddenSize() * 4;
         if (source == DType.F32 || (!o.int4() && fp32Bytes <= Integer.MAX_VALUE)) {
             return o;
         }
-        return o.withEmbedding(source == DType.BF16 ? DreamGraph.Kind.BF16 : DreamGraph.Kind.F16);
+        return o.withEmbedding(source == DType.BF16 ? DecoderGraph.Kind.BF16 : DecoderGraph.Kind.F16);
     }
 
     /** Where the session runs. */
@@ -248,23 +248,23 @@ final class OnnxBackend implements Backend {
         List<OnnxTensor> inputs = new ArrayList<>();
         try {
             Map<String, OnnxTensor> feed = new HashMap<>();
-            feed.put(DreamGraph.INPUT_IDS, track(inputs, OnnxTensor.createTensor(env, LongBuffer.wrap(slots[0]), shape2)));
-            feed.put(DreamGraph.POSITION_IDS, track(inputs, OnnxTensor.createTensor(env, LongBuffer.wrap(slots[1]), shape2)));
-            feed.put(DreamGraph.LOGITS_INDEX, track(inputs, OnnxTensor.createTensor(env, LongBuffer.wrap(index), new long[]{index.length})));
-            feed.put(DreamGraph.ATTN_MASK, track(inputs, OnnxTensor.createTensor(env, mask, new long[]{b, 1, seq, past + seq}, OnnxJavaType.BOOL)));
+            feed.put(DecoderGraph.INPUT_IDS, track(inputs, OnnxTensor.createTensor(env, LongBuffer.wrap(slots[0]), shape2)));
+            feed.put(DecoderGraph.POSITION_IDS, track(inputs, OnnxTensor.createTensor(env, LongBuffer.wrap(slots[1]), shape2)));
+            feed.put(DecoderGraph.LOGITS_INDEX, track(inputs, OnnxTensor.createTensor(env, LongBuffer.wrap(index), new long[]{index.length})));
+            feed.put(DecoderGraph.ATTN_MASK, track(inputs, OnnxTensor.createTensor(env, mask, new long[]{b, 1, seq, past + seq}, OnnxJavaType.BOOL)));
             OnnxTensor emptyPast = pastKeys == null ? track(inputs, OnnxTensor.createTensor(env, FloatBuffer.allocate(0), pastShape)) : null;
             for (int l = 0; l < s.numLayers(); l++) {
-                feed.put(DreamGraph.pastKey(l), emptyPast != null ? emptyPast : track(inputs, OnnxTensor.createTensor(env, pastKeys[l], pastShape)));
-                feed.put(DreamGraph.pastValue(l), emptyPast != null ? emptyPast : track(inputs, OnnxTensor.createTensor(env, pastValues[l], pastShape)));
+                feed.put(DecoderGraph.pastKey(l), emptyPast != null ? emptyPast : track(inputs, OnnxTensor.createTensor(env, pastKeys[l], pastShape)));
+                feed.put(DecoderGraph.pastValue(l), emptyPast != null ? emptyPast : track(inputs, OnnxTensor.createTensor(env, pastValues[l], pastShape)));
             }
             try (OrtSession.Result result = session.run(feed, presents == null ? wantedOutputs : allOutputs)) {
-                OnnxTensor logits = (OnnxTensor) result.get(DreamGraph.LOGITS).orElseThrow();
+                OnnxTensor logits = (OnnxTensor) result.get(DecoderGraph.LOGITS).orElseThrow();
                 Logits out = Logits.allocate(index.length, s.vocabSize());
                 logits.getFloatBuffer().get(out.data());
                 if (presents != null) {
                     for (int l = 0; l < s.numLayers(); l++) {
-                        OnnxTensor k = (OnnxTensor) result.get(DreamGraph.presentKey(l)).orElseThrow();
-                        OnnxTensor v = (OnnxTensor) result.get(DreamGraph.presentValue(l)).orElseThrow();
+                        OnnxTensor k = (OnnxTensor) result.get(DecoderGraph.presentKey(l)).orElseThrow();
+                        OnnxTensor v = (OnnxTensor) result.get(DecoderGraph.presentValue(l)).orElseThrow();
                         presents.accept(l, k.getFloatBuffer(), v.getFloatBuffer());
                     }
                 }
@@ -310,7 +310,7 @@ final class OnnxBackend implements Backend {
         if (batch.batch() > MAX_BATCH) {
             throw new InvalidRequestException("batch", "batch " + batch.batch() + " exceeds this backend's maximum of " + MAX_BATCH);
         }
-        int vocab = model.spec().vocabSize();
+        int vocab = model.spec().embeddingRows();
         int maxPos = graphOptions.ropeRows();
         for (int r = 0; r < batch.batch(); r++) {
             for (int j = 0; j < batch.length(); j++) {

@@ -2,7 +2,7 @@ package dev.dream4j.backend.onnx;
 
 import dev.dream4j.api.BackendException;
 import dev.dream4j.api.CheckpointException;
-import dev.dream4j.backend.onnx.graph.DreamGraph;
+import dev.dream4j.backend.onnx.graph.DecoderGraph;
 import dev.dream4j.checkpoint.HfCheckpoint;
 import dev.dream4j.spi.model.Checkpoint;
 import dev.dream4j.spi.model.ModelDescription;
@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * Writes a checkpoint as a self-contained ONNX model: {@code model.onnx} (the graph of {@link DreamGraph}) and
+ * Writes a checkpoint as a self-contained ONNX model: {@code model.onnx} (the graph of {@link DecoderGraph}) and
  * {@code model.onnx.data} (every weight as fp32, each at a 4096-byte-aligned offset). Any ONNX Runtime >= 1.29 can
  * open the result from the file path with a bare {@code OrtSession}; no dream4j code is needed to run it.
  */
@@ -64,7 +64,7 @@ public final class OnnxExporter {
                         "no model family on the path accepts this checkpoint");
             }
             ModelDescription model = family.describe(cp);
-            DreamGraph.Options options = DreamGraph.Options.defaults(model);
+            DecoderGraph.Options options = DecoderGraph.Options.defaults(model);
             if (int4BlockSize != 0) {
                 options = options.withInt4(int4BlockSize);
             }
@@ -73,13 +73,13 @@ public final class OnnxExporter {
     }
 
     /** Exports an opened checkpoint with the given graph options. */
-    public static Path export(ModelDescription model, Checkpoint checkpoint, Path outDir, DreamGraph.Options options) {
+    public static Path export(ModelDescription model, Checkpoint checkpoint, Path outDir, DecoderGraph.Options options) {
         try {
             Files.createDirectories(outDir);
             Map<String, Long> offsets = new HashMap<>();
             WeightData weights = new WeightData(checkpoint);
             long end = 0;
-            for (DreamGraph.Weight w : DreamGraph.weights(model, options)) {
+            for (DecoderGraph.Weight w : DecoderGraph.weights(model, options)) {
                 weights.checked(w);
                 offsets.put(w.name(), end);
                 end = align(end + w.bytes());
@@ -87,11 +87,11 @@ public final class OnnxExporter {
             Path data = outDir.resolve(DATA_FILE);
             try (FileChannel ch = FileChannel.open(data, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                for (DreamGraph.Weight w : DreamGraph.weights(model, options)) {
+                for (DecoderGraph.Weight w : DecoderGraph.weights(model, options)) {
                     weights.write(w, ch, offsets.get(w.name()));
                 }
             }
-            byte[] proto = DreamGraph.build(model, options, w -> new DreamGraph.External(DATA_FILE, offsets.get(w.name())));
+            byte[] proto = DecoderGraph.build(model, options, w -> new DecoderGraph.External(DATA_FILE, offsets.get(w.name())));
             Path file = outDir.resolve(MODEL_FILE);
             Files.write(file, proto);
             LOG.info("exported {} ({} bytes) and {} ({} bytes)", file, proto.length, data, Files.size(data));

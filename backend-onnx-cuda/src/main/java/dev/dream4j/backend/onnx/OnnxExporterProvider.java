@@ -1,7 +1,7 @@
 package dev.dream4j.backend.onnx;
 
 import dev.dream4j.api.InvalidRequestException;
-import dev.dream4j.backend.onnx.graph.DreamGraph;
+import dev.dream4j.backend.onnx.graph.DecoderGraph;
 import dev.dream4j.spi.backend.ExporterProvider;
 import dev.dream4j.spi.model.Checkpoint;
 import dev.dream4j.spi.model.ModelDescription;
@@ -42,14 +42,14 @@ public final class OnnxExporterProvider implements ExporterProvider {
     }
 
     /** The graph options the export options ask for; unknown keys and bad values are {@link InvalidRequestException}s. */
-    static DreamGraph.Options graphOptions(ModelDescription model, Checkpoint checkpoint, Map<String, String> options) {
+    static DecoderGraph.Options graphOptions(ModelDescription model, Checkpoint checkpoint, Map<String, String> options) {
         for (String key : options.keySet()) {
             if (!KNOWN.contains(key)) {
                 throw new InvalidRequestException(key, "unknown onnx export option '" + key + "'; known: " + QUANTIZE + ", " + BLOCK_SIZE);
             }
         }
         String quantize = options.getOrDefault(QUANTIZE, "none").trim().toLowerCase(Locale.ROOT);
-        DreamGraph.Options o = DreamGraph.Options.defaults(model);
+        DecoderGraph.Options o = DecoderGraph.Options.defaults(model);
         switch (quantize) {
             case "none", "fp32" -> {
                 if (options.containsKey(BLOCK_SIZE)) {

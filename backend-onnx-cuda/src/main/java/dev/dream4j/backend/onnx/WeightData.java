@@ -1,7 +1,7 @@
 package dev.dream4j.backend.onnx;
 
 import dev.dream4j.api.CheckpointException;
-import dev.dream4j.backend.onnx.graph.DreamGraph;
+import dev.dream4j.backend.onnx.graph.DecoderGraph;
 import dev.dream4j.backend.onnx.graph.Int4Quantizer;
 import dev.dream4j.spi.model.Checkpoint;
 import dev.dream4j.spi.model.DType;
@@ -34,7 +34,7 @@ final class WeightData {
     }
 
     /** The source tensor, checked against what the graph expects. */
-    TensorView checked(DreamGraph.Weight expected) {
+    TensorView checked(DecoderGraph.Weight expected) {
         TensorView t = checkpoint.tensor(expected.source());
         if (!Arrays.equals(t.shape(), expected.sourceShape())) {
             throw new CheckpointException(t.file(), expected.source(), "shape " + Arrays.toString(t.shape())
@@ -48,7 +48,7 @@ final class WeightData {
      *
      * @throws WeightTooLargeException when it exceeds one direct buffer
      */
-    ByteBuffer direct(DreamGraph.Weight w) {
+    ByteBuffer direct(DecoderGraph.Weight w) {
         long bytes = w.bytes();
         if (bytes > Integer.MAX_VALUE) {
             throw new WeightTooLargeException(w.name(), bytes);
@@ -62,7 +62,7 @@ final class WeightData {
             }
             case BF16, F16 -> {
                 TensorView t = checked(w);
-                DType want = w.kind() == DreamGraph.Kind.BF16 ? DType.BF16 : DType.F16;
+                DType want = w.kind() == DecoderGraph.Kind.BF16 ? DType.BF16 : DType.F16;
                 if (t.dtype() != want) {
                     throw new IllegalStateException(w.name() + " is " + t.dtype() + ", the graph expects " + want);
                 }
@@ -75,7 +75,7 @@ final class WeightData {
         };
     }
 
-    private ByteBuffer[] quantized(DreamGraph.Weight w) {
+    private ByteBuffer[] quantized(DecoderGraph.Weight w) {
         if (!w.source().equals(cachedSource)) {
             TensorView t = checked(w);
             long n = w.sourceShape()[0];
@@ -83,7 +83,7 @@ final class WeightData {
             int blocks = Int4Quantizer.blocks(k, w.blockSize());
             long codeBytes = n * blocks * (w.blockSize() / 2L);
             if (codeBytes > Integer.MAX_VALUE) {
-                throw new WeightTooLargeException(DreamGraph.int4Name(w.source()), codeBytes);
+                throw new WeightTooLargeException(DecoderGraph.int4Name(w.source()), codeBytes);
             }
             ByteBuffer codes = ByteBuffer.allocateDirect((int) codeBytes).order(ByteOrder.LITTLE_ENDIAN);
             ByteBuffer scales = ByteBuffer.allocateDirect((int) (n * blocks * 4)).order(ByteOrder.LITTLE_ENDIAN);
@@ -98,13 +98,13 @@ final class WeightData {
     }
 
     /** Writes the initializer's bytes at {@code position} of {@code channel} (fp32 in chunks, any size). */
-    void write(DreamGraph.Weight w, FileChannel channel, long position) throws IOException {
-        if (w.kind() == DreamGraph.Kind.BF16 || w.kind() == DreamGraph.Kind.F16) {
+    void write(DecoderGraph.Weight w, FileChannel channel, long position) throws IOException {
+        if (w.kind() == DecoderGraph.Kind.BF16 || w.kind() == DecoderGraph.Kind.F16) {
             TensorView t = checked(w);
             writeFully(channel, t.data().asByteBuffer(), position);
             return;
         }
-        if (w.kind() != DreamGraph.Kind.FP32) {
+        if (w.kind() != DecoderGraph.Kind.FP32) {
             ByteBuffer b = direct(w).duplicate().clear();
             writeFully(channel, b, position);
             return;

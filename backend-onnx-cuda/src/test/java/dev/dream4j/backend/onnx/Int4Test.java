@@ -1,10 +1,10 @@
 package dev.dream4j.backend.onnx;
 
-import dev.dream4j.backend.onnx.graph.DreamGraph;
+import dev.dream4j.backend.onnx.graph.DecoderGraph;
 import dev.dream4j.backend.onnx.graph.Int4Quantizer;
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
 import dev.dream4j.conformance.CheckpointFixtures;
-import dev.dream4j.conformance.ReferenceDream;
+import dev.dream4j.conformance.ReferenceDecoder;
 import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.backend.BackendOptions;
 import dev.dream4j.spi.backend.ForwardBatch;
@@ -81,18 +81,18 @@ class Int4Test {
             int vocab = fx.model().spec().vocabSize();
             ForwardBatch fb = Batches.leftPadded(vocab, 12, 4, 0, 5);
             Logits got = b.forward(fb);
-            Checkpoint dq = new Dequantized(fx.checkpoint(), DreamGraph.weights(fx.model(), DreamGraph.Options.defaults(fx.model()).withInt4(block)));
-            double[][] ref = new ReferenceDream(fx.model(), dq).forward(fb);
+            Checkpoint dq = new Dequantized(fx.checkpoint(), DecoderGraph.weights(fx.model(), DecoderGraph.Options.defaults(fx.model()).withInt4(block)));
+            double[][] ref = new ReferenceDecoder(fx.model(), dq).forward(fb);
             double err = Batches.maxRelError(fb, got.data(), vocab, (r, v) -> ref[r][v]);
             // and how far int4 moves the logits from the unquantised model
-            double[][] exact = new ReferenceDream(fx.model(), fx.checkpoint()).forward(fb);
+            double[][] exact = new ReferenceDecoder(fx.model(), fx.checkpoint()).forward(fb);
             double quantErr = Batches.maxRelError(fb, got.data(), vocab, (r, v) -> exact[r][v]);
             System.out.printf("int4 (block %d) vs reference on dequantised weights: %.3e; vs unquantised model: %.3e%n", block, err, quantErr);
             assertTrue(err <= 1e-4, "max relative error " + err);
 
             // the same graph (int4 projections, bf16 embedding) exported and run by a bare session gives the same logits
-            var opts = OnnxBackend.embedding(DreamGraph.Options.defaults(fx.model()).withInt4(block), fx.model(), fx.checkpoint());
-            assertEquals(DreamGraph.Kind.BF16, opts.embedding());
+            var opts = OnnxBackend.embedding(DecoderGraph.Options.defaults(fx.model()).withInt4(block), fx.model(), fx.checkpoint());
+            assertEquals(DecoderGraph.Kind.BF16, opts.embedding());
             Path model = OnnxExporter.export(fx.model(), fx.checkpoint(), out, opts);
             ForwardBatch single = Batches.leftPadded(vocab, 9, 6, 0);
             float[] viaBackend = b.forward(single).data();
@@ -154,15 +154,15 @@ class Int4Test {
         private final Checkpoint inner;
         private final Map<String, TensorView> replaced = new HashMap<>();
 
-        Dequantized(Checkpoint inner, java.util.List<DreamGraph.Weight> weights) {
+        Dequantized(Checkpoint inner, java.util.List<DecoderGraph.Weight> weights) {
             this.inner = inner;
             WeightData data = new WeightData(inner);
-            for (DreamGraph.Weight w : weights) {
-                if (w.kind() != DreamGraph.Kind.INT4) {
+            for (DecoderGraph.Weight w : weights) {
+                if (w.kind() != DecoderGraph.Kind.INT4) {
                     continue;
                 }
-                DreamGraph.Weight scalesW = new DreamGraph.Weight(DreamGraph.scalesName(w.source()), w.source(), w.sourceShape(),
-                        DreamGraph.Kind.INT4_SCALES, new long[]{w.shape()[0], w.shape()[1]}, w.blockSize());
+                DecoderGraph.Weight scalesW = new DecoderGraph.Weight(DecoderGraph.scalesName(w.source()), w.source(), w.sourceShape(),
+                        DecoderGraph.Kind.INT4_SCALES, new long[]{w.shape()[0], w.shape()[1]}, w.blockSize());
                 MemorySegment codes = MemorySegment.ofBuffer(data.direct(w));
                 MemorySegment scales = MemorySegment.ofBuffer(data.direct(scalesW));
                 long n = w.sourceShape()[0];

@@ -3,7 +3,7 @@ package dev.dream4j.backend.onnx;
 import dev.dream4j.api.InvalidRequestException;
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
 import dev.dream4j.conformance.CheckpointFixtures;
-import dev.dream4j.conformance.ReferenceDream;
+import dev.dream4j.conformance.ReferenceDecoder;
 import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.backend.BackendOptions;
 import dev.dream4j.spi.backend.ForwardBatch;
@@ -24,13 +24,13 @@ class OnnxBackendTest {
 
     private static CheckpointFixtures.Opened fixture;
     private static Backend backend;
-    private static ReferenceDream reference;
+    private static ReferenceDecoder reference;
 
     @BeforeAll
     static void open() {
         fixture = CheckpointFixtures.open(SyntheticCheckpoint.builder().dtype(DType.F32).seed(7).build());
         backend = new OnnxBackendProvider().open(fixture.model(), fixture.checkpoint(), BackendOptions.defaults().withThreads(2));
-        reference = new ReferenceDream(fixture.model(), fixture.checkpoint());
+        reference = new ReferenceDecoder(fixture.model(), fixture.checkpoint());
     }
 
     @AfterAll
@@ -122,7 +122,7 @@ class OnnxBackendTest {
              Backend b = new OnnxBackendProvider().open(fx.model(), fx.checkpoint(), BackendOptions.defaults().withThreads(2))) {
             int vocab = fx.model().spec().vocabSize();
             ForwardBatch fb = Batches.leftPadded(vocab, 7, 8, 2, 0);
-            double[][] ref = new ReferenceDream(fx.model(), fx.checkpoint()).forward(fb);
+            double[][] ref = new ReferenceDecoder(fx.model(), fx.checkpoint()).forward(fb);
             double err = Batches.maxRelError(fb, b.forward(fb).data(), vocab, (r, v) -> ref[r][v]);
             assertTrue(err <= TOLERANCE, "tied embeddings: max relative error " + err);
         }

@@ -2,7 +2,7 @@ package dev.dream4j.backend.onnx;
 
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
 import dev.dream4j.conformance.CheckpointFixtures;
-import dev.dream4j.conformance.ReferenceDream;
+import dev.dream4j.conformance.ReferenceDecoder;
 import dev.dream4j.spi.backend.ForwardBatch;
 import dev.dream4j.spi.model.DType;
 import dev.dream4j.spi.model.ModelDescription;
@@ -69,7 +69,7 @@ class OnnxExporterTest {
     void dataFileIsAlignedAndComplete() throws Exception {
         long size = Files.size(out.resolve("model.onnx.data"));
         long expected = 0;
-        for (var w : dev.dream4j.backend.onnx.graph.DreamGraph.weights(fixture.model())) {
+        for (var w : dev.dream4j.backend.onnx.graph.DecoderGraph.weights(fixture.model())) {
             assertEquals(0, expected % 4096, "offset of " + w.name());
             expected = OnnxExporter.align(expected + w.bytes());
         }
@@ -143,7 +143,7 @@ class OnnxExporterTest {
         }
         float[] logits = run(ids, pos, allTrue(LEN * LEN), 0, Map.of(), rows).get("logits");
         assertEquals(LEN * vocab, logits.length);
-        double[][] ref = new ReferenceDream(model, fixture.checkpoint()).forward(fb);
+        double[][] ref = new ReferenceDecoder(model, fixture.checkpoint()).forward(fb);
         double err = Batches.maxRelError(fb, logits, vocab, (r, v) -> ref[r][v]);
         System.out.printf("exported model (bare OrtSession) vs double reference: max relative error %.3e%n", err);
         assertTrue(err <= 1e-4, "max relative error " + err);

@@ -3,7 +3,7 @@ package dev.dream4j.backend.onnx;
 import dev.dream4j.api.InvalidRequestException;
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
 import dev.dream4j.conformance.CheckpointFixtures;
-import dev.dream4j.conformance.ReferenceDream;
+import dev.dream4j.conformance.ReferenceDecoder;
 import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.backend.BackendOptions;
 import dev.dream4j.spi.backend.ForwardBatch;
@@ -33,13 +33,13 @@ class OnnxKvCacheTest {
 
     private static CheckpointFixtures.Opened fixture;
     private static Backend backend;
-    private static ReferenceDream reference;
+    private static ReferenceDecoder reference;
 
     @BeforeAll
     static void open() {
         fixture = CheckpointFixtures.open(SyntheticCheckpoint.builder().dtype(DType.F32).seed(13).build());
         backend = new OnnxBackendProvider().open(fixture.model(), fixture.checkpoint(), BackendOptions.defaults().withThreads(2));
-        reference = new ReferenceDream(fixture.model(), fixture.checkpoint());
+        reference = new ReferenceDecoder(fixture.model(), fixture.checkpoint());
     }
 
     @AfterAll

@@ -1,7 +1,7 @@
 package dev.dream4j.backend.onnx;
 
 import dev.dream4j.api.BackendException;
-import dev.dream4j.backend.onnx.graph.DreamGraph;
+import dev.dream4j.backend.onnx.graph.DecoderGraph;
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
 import dev.dream4j.conformance.CheckpointFixtures;
 import dev.dream4j.spi.backend.Backend;
@@ -92,7 +92,7 @@ class OnnxProviderTest {
     void weightBeyondOneDirectBufferIsATypedError() {
         // checked before any byte is read, so no checkpoint is needed
         long[] shape = {152064, 3584};
-        var huge = new DreamGraph.Weight("lm_head.weight", "lm_head.weight", shape, DreamGraph.Kind.FP32, shape, 0);
+        var huge = new DecoderGraph.Weight("lm_head.weight", "lm_head.weight", shape, DecoderGraph.Kind.FP32, shape, 0);
         var e = assertThrows(WeightTooLargeException.class, () -> new WeightData(null).direct(huge));
         assertEquals("lm_head.weight", e.tensor());
         assertEquals(152064L * 3584 * 4, e.bytes());

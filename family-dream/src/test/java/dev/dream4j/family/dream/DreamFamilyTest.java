@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dream4j.api.CheckpointException;
 import dev.dream4j.checkpoint.HfCheckpoint;
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
+import dev.dream4j.spi.model.DecoderRecipe;
 import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.model.TensorRole;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +56,47 @@ class DreamFamilyTest {
         assertEquals(m.tokens().eos(), m.tokens().delete(), "DreamOn deletes with the eos id");
         assertEquals(ids.get("<|expand|>"), m.tokens().expand().getAsInt());
         assertEquals("entropy", m.defaults().alg().orElseThrow());
-        assertEquals("lm_head.weight", m.weights().lmHead());
+        assertEquals("lm_head.weight", m.tensors().name(TensorRole.LM_HEAD));
+        assertEquals("model.layers.1.self_attn.q_proj.bias", m.tensors().name(TensorRole.Q_BIAS, 1));
+        assertEquals("model.layers.0.mlp.gate_proj.weight", m.tensors().name(TensorRole.GATE, 0));
+        assertTrue(m.recipe().qkvBias() && !m.recipe().outputBias() && !m.recipe().qkNorm());
+        assertEquals(DecoderRecipe.Activation.SILU, m.recipe().activation());
+        assertEquals(1.0 / Math.sqrt(16), m.recipe().attentionScale(), 1e-15);
+    }
+
+    @Test
+    void withoutGenerationConfigTheReferenceDefaultsApplyIncludingLegacyTopK50() throws IOException {
+        Path d = checkpoint(c -> { });
+        Files.delete(d.resolve("generation_config.json"));
+        ModelDescription m = describe(d);
+        // DreamGenerationConfig's defaults, plus transformers' GenerationConfig top_k = 50 that diffusion_generate
+        // inherits when called without a generation config (as the Dream, Dream-Coder and DreamOn READMEs call it)
+        assertEquals(512, m.defaults().steps().getAsInt());
+        assertEquals("origin", m.defaults().alg().orElseThrow());
+        assertEquals(1e-3, m.defaults().eps().getAsDouble());
+        assertEquals(0.0, m.defaults().temperature().getAsDouble());
+        assertEquals(50, m.defaults().topK().getAsInt());
+        assertTrue(m.defaults().topP().isEmpty());
+    }
+
+    @Test
+    void generationConfigTopKWinsOverTheLegacyDefault() throws IOException {
+        Path d = checkpoint(c -> { });
+        ObjectNode g = (ObjectNode) JSON.readTree(d.resolve("generation_config.json").toFile());
+        g.put("top_k", 7);
+        JSON.writeValue(d.resolve("generation_config.json").toFile(), g);
+        assertEquals(7, describe(d).defaults().topK().getAsInt());
+    }
+
+    @Test
+    void badRopeThetaOrNormEpsilonNamesTheFile() throws IOException {
+        CheckpointException theta = assertThrows(CheckpointException.class, () -> describe(checkpoint(c -> c.put("rope_theta", -1))));
+        assertTrue(theta.getMessage().contains("rope_theta"), theta.getMessage());
+        CheckpointException eps = assertThrows(CheckpointException.class, () -> describe(checkpoint(c -> c.put("rms_norm_eps", -1e-6))));
+        assertTrue(eps.getMessage().contains("epsilon"), eps.getMessage());
+        CheckpointException layers = assertThrows(CheckpointException.class,
+                () -> describe(checkpoint(c -> c.put("num_hidden_layers", 2147483647))));
+        assertTrue(layers.getMessage().contains("num_hidden_layers"), layers.getMessage());
     }
 
     @Test

@@ -49,7 +49,9 @@ import java.util.random.RandomGenerator;
  * through {@link KvCache#refresh} that stores every slot's keys and values and commits exactly one token per row, the
  * block's first masked slot, unconditionally (Dream's Fast-dLLM rule: under the one-position logit shift, the block's
  * first slot is predicted by the slot before the block, which a window forward does not compute). The token is the
- * sampler's choice for that single slot, given as the last step of a one-step schedule. The block's other steps are
+ * sampler's choice for that single slot, given as the last step of a one-step schedule. A family without a logit
+ * shift (LLaDA) predicts every block slot from inside the window, so there the refresh is the block's first ordinary
+ * step and commits by the sampler's rule. The block's other steps are
  * {@link KvCache#window} forwards: {@code [blockStart, L)} for the prefix cache, {@code [blockStart, blockEnd)} for the
  * dual cache; keys and values outside the window are those of the refresh (stale). For step-schedule samplers the
  * refresh counts as the block's first step and the schedule covers the remaining ones. A backend without a cache makes
@@ -170,19 +172,27 @@ public final class BlockDenoisingEngine {
             }
             boolean cached = mode != CacheMode.NONE;
             boolean perBlock = cached && block.refreshEvery() == 0;
-            int scheduled = perBlock ? planned - 1 : planned;
+            // with the one-position logit shift the block's first slot is predicted from outside any block window,
+            // so the refresh must commit it; without a shift the refresh is an ordinary step of the schedule
+            boolean commitFirst = perBlock && shift > 0;
+            int scheduled = commitFirst ? planned - 1 : planned;
             float[] ts = block.blockSampler() ? null : Schedule.timesteps(Math.max(1, scheduled), settings.params().eps());
             int blockStep = 0;
             boolean refreshed = false;
+            int[] initial = null;
             while (countMasks(from, to) > 0) {
                 checkInterrupted();
                 StepInfo info;
                 Forward kind;
-                if (perBlock && !refreshed) {
+                if (commitFirst && !refreshed) {
                     kind = Forward.REFRESH_COMMIT_FIRST;
                     info = new StepInfo(0, 1, 1.0f, (float) settings.params().eps());
                 } else {
-                    kind = !cached ? Forward.FULL : block.refreshEvery() == 1 ? Forward.REFRESH : Forward.WINDOW;
+                    if (initial == null) {
+                        initial = maskCountsPerRow(from, to);
+                    }
+                    kind = !cached ? Forward.FULL
+                            : block.refreshEvery() == 1 || (perBlock && !refreshed) ? Forward.REFRESH : Forward.WINDOW;
                     if (block.blockSampler()) {
                         info = new StepInfo(blockStep, Math.max(blockStep + 1, to - from), 1.0f, (float) settings.params().eps());
                     } else if (blockStep < scheduled) {
@@ -193,12 +203,12 @@ public final class BlockDenoisingEngine {
                     blockStep++;
                 }
                 boolean drain = !block.blockSampler() && !kind.commitsFirst() && blockStep > scheduled;
-                stepOnce(from, to, kind, info, drain);
+                stepOnce(from, to, kind, info, drain, initial);
                 refreshed = true;
             }
         }
 
-        private void stepOnce(int from, int to, Forward kind, StepInfo info, boolean drain) {
+        private void stepOnce(int from, int to, Forward kind, StepInfo info, boolean drain, int[] initial) {
             // the slots this step may commit, and the rows whose logits predict them
             int[] maskCounts = new int[batch];
             List<Integer> slots = new ArrayList<>();
@@ -231,11 +241,19 @@ public final class BlockDenoisingEngine {
                 rows[r] = slotBatch[r] * length + src;
             }
             ForwardBatch fb = ForwardBatch.of(batch, length, x, canvas.positions(), canvas.visible(), rows);
-            Logits logits = switch (kind) {
-                case FULL -> backend.forward(fb);
-                case REFRESH, REFRESH_COMMIT_FIRST -> cache.refresh(fb);
-                case WINDOW -> cache.window(fb, winFrom, winTo);
-            };
+            Logits logits;
+            if (kind == Forward.FULL && settings.cfgScale() > 0) {
+                logits = Guidance.guided(backend::forward,
+                        t -> ForwardBatch.of(batch, length, t, canvas.positions(), canvas.visible(), rows),
+                        x, length, settings.promptLength(), mask, settings.cfgScale());
+                forwards++;
+            } else {
+                logits = switch (kind) {
+                    case FULL -> backend.forward(fb);
+                    case REFRESH, REFRESH_COMMIT_FIRST -> cache.refresh(fb);
+                    case WINDOW -> cache.window(fb, winFrom, winTo);
+                };
+            }
             forwards++;
             long computed = (long) batch * (winTo - winFrom);
             long hits = (long) batch * length - computed;
@@ -244,7 +262,8 @@ public final class BlockDenoisingEngine {
             for (LogitsProcessor processor : processors) {
                 processor.process(info, maskedLogits);
             }
-            StepContext context = new StepContext(info, batch, length, mask, x.clone(), maskCounts);
+            StepContext context = new StepContext(info, batch, length, mask, x.clone(), maskCounts,
+                    initial == null ? maskCounts.clone() : initial);
             StepDecision decision = sampler.step(context, maskedLogits, random);
             List<List<Integer>> committed = Commits.apply(decision, settings.sampler(), slotBatch, slotPos, x, batch,
                     length, mask, vocab);
@@ -319,6 +338,18 @@ public final class BlockDenoisingEngine {
             if (Thread.currentThread().isInterrupted()) {
                 throw new GenerationCancelledException(step);
             }
+        }
+
+        private int[] maskCountsPerRow(int from, int to) {
+            int[] counts = new int[batch];
+            for (int b = 0; b < batch; b++) {
+                for (int j = from; j < to; j++) {
+                    if (x[b * length + j] == mask) {
+                        counts[b]++;
+                    }
+                }
+            }
+            return counts;
         }
 
         private int countMasks(int from, int to) {

@@ -110,6 +110,7 @@ public final class DenoisingEngine {
         int shift = model.logitShift();
         int vocab = model.spec().vocabSize();
         int forwards = 0;
+        int[] initialMasks = null; // masks per row when the schedule started (after the tokens hook's first edit)
         HookCanvas hookCanvas = new HookCanvas(x, batch, length, mask, vocab);
         hooks.tokens().ifPresent(h -> h.apply(-1, hookCanvas));
         for (int i = 0; i < steps; i++) {
@@ -144,8 +145,16 @@ public final class DenoisingEngine {
                         }
                     }
                 }
-                Logits logits = backend.forward(ForwardBatch.of(batch, length, x, canvas.positions(), canvas.visible(), rows));
-                forwards++;
+                Logits logits;
+                if (settings.cfgScale() > 0) {
+                    logits = Guidance.guided(backend::forward,
+                            t -> ForwardBatch.of(batch, length, t, canvas.positions(), canvas.visible(), rows),
+                            x, length, settings.promptLength(), mask, settings.cfgScale());
+                    forwards += 2;
+                } else {
+                    logits = backend.forward(ForwardBatch.of(batch, length, x, canvas.positions(), canvas.visible(), rows));
+                    forwards++;
+                }
                 Commits.checkLogits(logits, masked, vocab);
                 MaskedLogits maskedLogits = new MaskedLogits(logits, slotBatch, slotPos);
                 if (hooks.logits().isPresent()) {
@@ -154,7 +163,10 @@ public final class DenoisingEngine {
                 for (LogitsProcessor processor : processors) {
                     processor.process(info, maskedLogits);
                 }
-                StepContext context = new StepContext(info, batch, length, mask, x.clone(), maskCounts);
+                if (initialMasks == null) {
+                    initialMasks = maskCounts.clone();
+                }
+                StepContext context = new StepContext(info, batch, length, mask, x.clone(), maskCounts, initialMasks);
                 StepDecision decision = sampler.step(context, maskedLogits, random);
                 committed = Commits.apply(decision, settings.sampler(), slotBatch, slotPos, x, batch, length, mask, vocab);
             }

@@ -6,6 +6,7 @@ import dev.dream4j.api.InvalidRequestException;
 import dev.dream4j.spi.model.GenerationDefaults;
 import dev.dream4j.spi.model.ModelDescription;
 import dev.dream4j.spi.sampling.SamplingParams;
+import dev.dream4j.spi.sampling.Schedule;
 
 import dev.dream4j.spi.sampling.BlockDecoding;
 
@@ -13,18 +14,14 @@ import java.security.SecureRandom;
 import java.util.OptionalInt;
 
 /**
- * Fills a request's empty settings: the request's value, else the checkpoint's default
- * ({@code generation_config.json}), else the reference default of {@code DreamGenerationConfig}; and resolves the
- * canvas length as {@code _prepare_generated_length} does.
+ * Fills a request's empty settings: the request's value, else the model's default as its family declares it (the
+ * checkpoint's {@code generation_config.json} over the family reference's own defaults, see
+ * {@link ModelDescription#defaults()}); and resolves the canvas length as transformers' {@code _prepare_generated_length}
+ * does. The kernel holds no family's defaults: what a family leaves empty falls back to neutral values (no sampler is
+ * an error, steps = one per new token, temperature 0, no filters).
  */
 public final class RequestResolver {
-    /** {@code DreamGenerationConfig.steps}. */
-    public static final int REFERENCE_STEPS = 512;
-    /** {@code DreamGenerationConfig.alg}. */
-    public static final String REFERENCE_ALG = "origin";
-    /** {@code DreamGenerationConfig.eps}. */
-    public static final double REFERENCE_EPS = 1e-3;
-    /** {@code GenerationConfig.max_length}'s default, which the reference treats as "not set". */
+    /** transformers' {@code GenerationConfig.max_length} default, which {@code generate} treats as "not set". */
     static final int HF_DEFAULT_MAX_LENGTH = 20;
 
     private final ModelDescription model;
@@ -59,17 +56,22 @@ public final class RequestResolver {
             throw new InvalidRequestException(lengthParameter, "prompt (" + promptLength + " tokens) + new tokens ("
                     + (canvas - promptLength) + ") = " + canvas + " exceeds the model's context length " + model.contextLength());
         }
-        String sampler = request.sampler().or(d::alg).orElse(REFERENCE_ALG);
-        int steps = request.steps().isPresent() ? request.steps().getAsInt() : d.steps().orElse(REFERENCE_STEPS);
+        String sampler = request.sampler().or(d::alg).orElseThrow(() -> new InvalidRequestException("sampler",
+                "no sampler requested and the " + model.family() + " family declares no default sampler"));
+        int steps = request.steps().isPresent() ? request.steps().getAsInt() : d.steps().orElse(canvas - promptLength);
         double temperature = request.temperature().isPresent() ? request.temperature().getAsDouble() : d.temperature().orElse(0.0);
         var topP = request.topP().isPresent() ? request.topP() : d.topP();
+        // top_k 0 asks for no top-k filter, overriding a family default
         var topK = request.topK().isPresent() ? request.topK() : d.topK();
+        if (topK.isPresent() && topK.getAsInt() <= 0) {
+            topK = java.util.OptionalInt.empty();
+        }
         double algTemp = request.algTemp().isPresent() ? request.algTemp().getAsDouble() : d.algTemp().orElse(0.0);
-        double eps = request.eps().isPresent() ? request.eps().getAsDouble() : d.eps().orElse(REFERENCE_EPS);
+        double eps = request.eps().isPresent() ? request.eps().getAsDouble() : d.eps().orElse(Schedule.DEFAULT_EPS);
         double padPenalty = request.padPenalty().isPresent() ? request.padPenalty().getAsDouble() : d.padPenalty().orElse(0.0);
         long seed = request.seed().isPresent() ? request.seed().getAsLong() : new SecureRandom().nextLong();
         return new ResolvedGeneration(sampler, new SamplingParams(temperature, topP, topK, algTemp, eps, padPenalty, steps),
-                canvas, promptLength, seed);
+                canvas, promptLength, seed).withCfgScale(request.cfgScale().orElse(0.0));
     }
 
     /**
@@ -80,6 +82,10 @@ public final class RequestResolver {
      */
     public ResolvedGeneration withBlocks(GenerationRequest request, ResolvedGeneration base, OptionalInt samplerBlockLength) {
         CacheMode cache = request.cache().orElse(CacheMode.NONE);
+        if (cache != CacheMode.NONE && base.cfgScale() > 0) {
+            throw new InvalidRequestException("cfg_scale", "classifier-free guidance runs without a key/value cache: "
+                    + "drop --cache " + cache.id() + " or set cfg_scale 0");
+        }
         boolean blockSampler = samplerBlockLength.isPresent();
         if (request.blockLength().isEmpty() && cache == CacheMode.NONE && !blockSampler) {
             if (request.earlyStop().orElse(false)) {
@@ -96,10 +102,14 @@ public final class RequestResolver {
         if (!blockSampler) {
             int blocks = settings.blocks(newTokens);
             int steps = base.params().steps();
-            if (steps < 2 * blocks) {
-                throw new InvalidRequestException("steps", "block decoding with sampler '" + base.sampler() + "' needs at least 2 steps per block: "
-                        + newTokens + " new tokens in blocks of " + blockLength + " make " + blocks + " blocks, so steps must be >= "
-                        + (2 * blocks) + ", got " + steps);
+            // a shifted family's cached block spends its first step on the refresh that commits the first slot, so its
+            // schedule samplers get at least two steps per block (cached or not, one rule); unshifted families (LLaDA
+            // splits a block's masks evenly over its steps) may run one
+            int perBlock = model.logitShift() > 0 ? 2 : 1;
+            if (steps < perBlock * blocks) {
+                throw new InvalidRequestException("steps", "block decoding with sampler '" + base.sampler() + "' needs at least "
+                        + perBlock + (perBlock == 1 ? " step" : " steps") + " per block: " + newTokens + " new tokens in blocks of " + blockLength + " make "
+                        + blocks + " blocks, so steps must be >= " + (perBlock * blocks) + ", got " + steps);
             }
         }
         return base.withBlock(settings);

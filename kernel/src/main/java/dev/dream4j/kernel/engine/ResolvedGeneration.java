@@ -13,16 +13,21 @@ import java.util.Optional;
  * @param promptLength   the padded prompt length P
  * @param seed           the seed of the request's random stream
  * @param block          present when the request runs block decoding ({@link BlockDenoisingEngine})
+ * @param cfgScale       classifier-free guidance scale, 0 = off ({@link Guidance})
  */
 public record ResolvedGeneration(String sampler, SamplingParams params, int canvasLength, int promptLength, long seed,
-                                 Optional<BlockSettings> block) {
+                                 Optional<BlockSettings> block, double cfgScale) {
 
-    /** Reference (non-block) decoding. */
+    /** Reference (non-block) decoding without guidance. */
     public ResolvedGeneration(String sampler, SamplingParams params, int canvasLength, int promptLength, long seed) {
-        this(sampler, params, canvasLength, promptLength, seed, Optional.empty());
+        this(sampler, params, canvasLength, promptLength, seed, Optional.empty(), 0.0);
     }
 
     public ResolvedGeneration withBlock(BlockSettings settings) {
-        return new ResolvedGeneration(sampler, params, canvasLength, promptLength, seed, Optional.of(settings));
+        return new ResolvedGeneration(sampler, params, canvasLength, promptLength, seed, Optional.of(settings), cfgScale);
+    }
+
+    public ResolvedGeneration withCfgScale(double scale) {
+        return new ResolvedGeneration(sampler, params, canvasLength, promptLength, seed, block, scale);
     }
 }

@@ -14,7 +14,9 @@ import dev.dream4j.spi.model.GenerationDefaults;
 import dev.dream4j.spi.model.ModelDescription;
 import dev.dream4j.spi.model.ModelSpec;
 import dev.dream4j.spi.model.SpecialTokens;
-import dev.dream4j.spi.model.WeightNames;
+import dev.dream4j.spi.model.DecoderRecipe;
+import dev.dream4j.spi.model.TensorMap;
+import dev.dream4j.spi.model.TensorRole;
 import dev.dream4j.spi.sampling.MaskedLogits;
 import dev.dream4j.spi.sampling.Sampler;
 import dev.dream4j.spi.sampling.SamplingParams;
@@ -42,9 +44,21 @@ class DenoisingEngineTest {
     static final int PAD = 6;
 
     static ModelDescription model() {
-        ModelSpec spec = new ModelSpec(4, 8, 1, 1, 1, 4, VOCAB, 10000, 1e-6, 64, false, true);
-        return new ModelDescription("test", spec, new SpecialTokens(MASK, PAD, PAD, OptionalInt.empty(), OptionalInt.empty(), PAD),
-                1, WeightNames.qwen2(false), GenerationDefaults.none(), 64);
+        return model(1);
+    }
+
+    /** The scripted model with logit shift {@code shift}. */
+    static ModelDescription model(int shift) {
+        ModelSpec spec = new ModelSpec(4, 8, 1, 1, 1, 4, VOCAB, 64);
+        String l = "layers." + TensorMap.LAYER + ".";
+        TensorMap tensors = TensorMap.builder().put(TensorRole.EMBEDDING, "embed").put(TensorRole.FINAL_NORM, "norm")
+                .put(TensorRole.LM_HEAD, "head").put(TensorRole.ATTENTION_NORM, l + "an").put(TensorRole.Q, l + "q")
+                .put(TensorRole.K, l + "k").put(TensorRole.V, l + "v").put(TensorRole.O, l + "o")
+                .put(TensorRole.MLP_NORM, l + "mn").put(TensorRole.GATE, l + "g").put(TensorRole.UP, l + "u")
+                .put(TensorRole.DOWN, l + "d").build();
+        return new ModelDescription("test", spec, DecoderRecipe.builder(4, DecoderRecipe.Rope.half(10000)).build(), tensors,
+                new SpecialTokens(MASK, PAD, PAD, OptionalInt.empty(), OptionalInt.empty(), PAD), shift,
+                GenerationDefaults.none(), 64);
     }
 
     /** Row r's logits: token (flat input slot of the row % 5) gets 1, the rest 0; records every batch. */

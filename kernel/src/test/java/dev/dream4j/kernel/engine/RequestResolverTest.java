@@ -13,12 +13,13 @@ import java.util.OptionalInt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RequestResolverTest {
 
     static ModelDescription withDefaults(GenerationDefaults d) {
         ModelDescription m = DenoisingEngineTest.model();
-        return new ModelDescription(m.family(), m.spec(), m.tokens(), 1, m.weights(), d, m.contextLength());
+        return new ModelDescription(m.family(), m.spec(), m.recipe(), m.tensors(), m.tokens(), 1, d, m.contextLength());
     }
 
     static GenerationRequest.Builder req() {
@@ -27,19 +28,32 @@ class RequestResolverTest {
 
     @Test
     void maxNewTokensWinsOverMaxLength() {
-        var r = new RequestResolver(DenoisingEngineTest.model()).resolve(req().maxNewTokens(10).maxLength(5).seed(1).build(), 2);
+        var r = new RequestResolver(DenoisingEngineTest.model()).resolve(req().sampler("entropy").maxNewTokens(10).maxLength(5).seed(1).build(), 2);
         assertEquals(12, r.canvasLength());
     }
 
     @Test
-    void referenceDefaultsWhenNothingIsSet() {
-        var r = new RequestResolver(DenoisingEngineTest.model()).resolve(req().seed(3).build(), 2);
-        assertEquals(22, r.canvasLength());
-        assertEquals(512, r.params().steps());
-        assertEquals("origin", r.sampler());
+    void neutralFallbacksWhenNeitherRequestNorFamilySetAnything() {
+        // the kernel holds no family's defaults: a family that declares no sampler makes the request name one
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> new RequestResolver(DenoisingEngineTest.model()).resolve(req().seed(3).build(), 2));
+        assertEquals("sampler", e.parameter());
+        var r = new RequestResolver(DenoisingEngineTest.model()).resolve(req().sampler("entropy").seed(3).build(), 2);
+        assertEquals(22, r.canvasLength(), "transformers' max_length 20 convention");
+        assertEquals(20, r.params().steps(), "one step per new token");
         assertEquals(0.0, r.params().temperature());
         assertEquals(1e-3, r.params().eps());
+        assertTrue(r.params().topK().isEmpty());
         assertEquals(3, r.seed());
+    }
+
+    @Test
+    void topKZeroOverridesAFamilyDefaultTopK() {
+        GenerationDefaults d = new GenerationDefaults(OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
+                Optional.of("entropy"), OptionalDouble.empty(), OptionalDouble.empty(), OptionalInt.of(50),
+                OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty());
+        assertEquals(50, new RequestResolver(withDefaults(d)).resolve(req().build(), 2).params().topK().orElseThrow());
+        assertTrue(new RequestResolver(withDefaults(d)).resolve(req().topK(0).build(), 2).params().topK().isEmpty());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.dream4j.kernel.plugin;
 
+import dev.dream4j.spi.SpiVersion;
+
 import dev.dream4j.api.PluginNotFoundException;
 import dev.dream4j.spi.sampling.SamplerProvider;
 import org.junit.jupiter.api.Test;
@@ -66,7 +68,7 @@ class PluginDirectoriesTest {
     @Test
     void aDroppedInSamplerIsFoundAndSelectable() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("plugins"));
-        pluginJar(dir.resolve("good.jar"), "left-to-right", 1, true);
+        pluginJar(dir.resolve("good.jar"), "left-to-right", SpiVersion.MAJOR, true);
         PluginRegistry registry = PluginRegistry.discover(List.of(dir));
         SamplerProvider p = registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of("left-to-right"));
         assertEquals("left-to-right", p.name());
@@ -77,8 +79,8 @@ class PluginDirectoriesTest {
     @Test
     void aBrokenJarIsReportedAndTheGoodOneStillWorks() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("plugins"));
-        pluginJar(dir.resolve("a-broken.jar"), "broken", 1, false);
-        pluginJar(dir.resolve("b-good.jar"), "left-to-right", 1, true);
+        pluginJar(dir.resolve("a-broken.jar"), "broken", SpiVersion.MAJOR, false);
+        pluginJar(dir.resolve("b-good.jar"), "left-to-right", SpiVersion.MAJOR, true);
         PluginRegistry registry = PluginRegistry.discover(List.of(dir));
         assertEquals("left-to-right", registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of("left-to-right")).name());
         assertTrue(registry.problems().stream().anyMatch(p -> p.contains("a-broken.jar")), registry.problems().toString());
@@ -99,10 +101,10 @@ class PluginDirectoriesTest {
     @Test
     void duplicateNamesKeepTheFirstInADeterministicOrder() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("plugins"));
-        pluginJar(dir.resolve("b.jar"), "twin", 1, true);
+        pluginJar(dir.resolve("b.jar"), "twin", SpiVersion.MAJOR, true);
         Path other = Files.createDirectories(tmp.resolve("other"));
         // Same name, different class, in a later jar name of the same directory.
-        Path c = pluginJar(other.resolve("c.jar"), "twin", 1, true);
+        Path c = pluginJar(other.resolve("c.jar"), "twin", SpiVersion.MAJOR, true);
         Files.move(c, dir.resolve("c.jar"));
         PluginRegistry registry = PluginRegistry.discover(List.of(dir));
         PluginDescriptor d = registry.descriptors().stream().filter(x -> x.name().equals("twin")).findFirst().orElseThrow();

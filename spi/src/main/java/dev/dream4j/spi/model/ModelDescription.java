@@ -3,26 +3,37 @@ package dev.dream4j.spi.model;
 import java.util.Objects;
 
 /**
- * Everything a family tells the engine and the backends about a checkpoint.
+ * Everything a family tells the engine and the backends about a checkpoint: the engine and the backends hold no
+ * family knowledge beyond this record.
  *
- * @param family     the family plug-in's name
- * @param spec       the architecture's shape
- * @param tokens     special ids
- * @param logitShift how many positions predictions are shifted: 1 for Dream (position j is predicted from row j-1)
- * @param weights    tensor names
- * @param defaults   sampling defaults
+ * @param family        the family plug-in's name
+ * @param spec          the decoder's dimensions
+ * @param recipe        the decoder's layer math
+ * @param tensors       where each weight tensor is
+ * @param tokens        special ids
+ * @param logitShift    how many positions predictions are shifted: 1 for Dream (slot j is predicted by row j-1),
+ *                      0 for LLaDA (slot j by row j)
+ * @param defaults      generation defaults as the family's reference runs them
  * @param contextLength the longest canvas the engine accepts (prompt + new tokens)
  */
-public record ModelDescription(String family, ModelSpec spec, SpecialTokens tokens, int logitShift,
-                               WeightNames weights, GenerationDefaults defaults, int contextLength) {
+public record ModelDescription(String family, ModelSpec spec, DecoderRecipe recipe, TensorMap tensors,
+                               SpecialTokens tokens, int logitShift, GenerationDefaults defaults, int contextLength) {
     public ModelDescription {
         Objects.requireNonNull(family);
         Objects.requireNonNull(spec);
+        Objects.requireNonNull(recipe);
+        Objects.requireNonNull(tensors);
         Objects.requireNonNull(tokens);
-        Objects.requireNonNull(weights);
         Objects.requireNonNull(defaults);
         if (logitShift < 0 || logitShift > 1) {
             throw new IllegalArgumentException("logitShift must be 0 or 1, got " + logitShift);
+        }
+        if (recipe.tiedEmbeddings() != tensors.tiedEmbeddings()) {
+            throw new IllegalArgumentException("the recipe says tied embeddings = " + recipe.tiedEmbeddings()
+                    + " but the tensor map's LM head is " + tensors.name(TensorRole.LM_HEAD));
+        }
+        if (contextLength < 1) {
+            throw new IllegalArgumentException("contextLength must be positive, got " + contextLength);
         }
     }
 }

@@ -39,4 +39,15 @@ public interface SamplerProvider extends Plugin {
     default OptionalInt defaultBlockLength() {
         return OptionalInt.empty();
     }
+
+    /**
+     * Whether the sampler applies the temperature itself (LLaDA's Gumbel-max noise {@code exp(l) / (-log u)^T}), so
+     * the engine must not scale the logits by {@code 1/T} before it. The default, false, lets the temperature logits
+     * processor do it (Dream's {@code logits / T}).
+     *
+     * @since SPI 2.0
+     */
+    default boolean appliesTemperature() {
+        return false;
+    }
 }

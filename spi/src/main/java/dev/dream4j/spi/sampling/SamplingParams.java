@@ -17,6 +17,11 @@ import java.util.OptionalInt;
 public record SamplingParams(double temperature, OptionalDouble topP, OptionalInt topK, double algTemp, double eps,
                              double padPenalty, int steps) {
 
+    /** These settings with another temperature. */
+    public SamplingParams withTemperature(double t) {
+        return new SamplingParams(t, topP, topK, algTemp, eps, padPenalty, steps);
+    }
+
     public boolean greedy() {
         return temperature <= 0;
     }

@@ -92,4 +92,21 @@ public final class Schedule {
         }
         return (int) Math.floor(x);
     }
+
+    /** The schedule's end point when neither the request nor the checkpoint sets {@code eps}. */
+    public static final double DEFAULT_EPS = 1e-3;
+
+    /**
+     * LLaDA's {@code get_num_transfer_tokens}: {@code masks} slots split evenly over {@code steps} steps, the remainder
+     * going one each to the first steps; returns the count of step {@code step}.
+     */
+    public static int evenSplit(int masks, int steps, int step) {
+        if (steps < 1 || step < 0 || masks < 0) {
+            throw new IllegalArgumentException("evenSplit needs masks >= 0, steps >= 1, step >= 0; got " + masks + ", " + steps + ", " + step);
+        }
+        if (step >= steps) {
+            return 0;
+        }
+        return masks / steps + (step < masks % steps ? 1 : 0);
+    }
 }

@@ -4,7 +4,9 @@ import dev.dream4j.backend.onnx.graph.OnnxGraphWriter.Attr;
 import dev.dream4j.backend.onnx.graph.OnnxGraphWriter.ElemType;
 import dev.dream4j.spi.model.ModelDescription;
 import dev.dream4j.spi.model.ModelSpec;
-import dev.dream4j.spi.model.WeightNames;
+import dev.dream4j.spi.model.DecoderRecipe;
+import dev.dream4j.spi.model.TensorMap;
+import dev.dream4j.spi.model.TensorRole;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Dream (bidirectional Qwen2) decoder as an opset-23 ONNX graph ({@code onnx-graph.md} §1, §2, §8).
+ * A bidirectional decoder as an opset-23 ONNX graph ({@code onnx-graph.md} §1, §2, §8), built from the family's
+ * {@link DecoderRecipe} and {@link TensorMap}: no family's names or settings live here.
  *
  * <p>Inputs: {@code input_ids} int64 {@code [batch, seq]}, {@code position_ids} int64 {@code [batch, seq]}, optional
  * {@code attn_mask} bool {@code [batch, 1, seq, past + seq]} (true = attend), {@code logits_index} int64 {@code [n]}
@@ -29,7 +32,7 @@ import java.util.Map;
  * embeddings share one initializer. Weights are fp32 initializers whose bytes the caller places (external file or
  * {@code SessionOptions.addExternalInitializers}).
  */
-public final class DreamGraph {
+public final class DecoderGraph {
     public static final String INPUT_IDS = "input_ids";
     public static final String POSITION_IDS = "position_ids";
     public static final String ATTN_MASK = "attn_mask";
@@ -38,7 +41,7 @@ public final class DreamGraph {
     public static final int OPSET = 23;
     public static final int IR_VERSION = 10;
 
-    private DreamGraph() {
+    private DecoderGraph() {
     }
 
     public static String pastKey(int layer) {
@@ -159,34 +162,43 @@ public final class DreamGraph {
     /** Every initializer the graph reads, in graph order, each once (a tied fp32 LM head is the embedding). */
     public static List<Weight> weights(ModelDescription model, Options options) {
         ModelSpec s = model.spec();
-        WeightNames n = model.weights();
+        DecoderRecipe recipe = model.recipe();
+        TensorMap n = model.tensors();
         int bs = options.int4BlockSize();
         Map<String, Weight> out = new LinkedHashMap<>();
         long h = s.hiddenSize();
-        boolean tied = n.lmHead().equals(n.embedTokens());
+        boolean tied = n.tiedEmbeddings();
         if (options.embedding() != Kind.FP32 && tied && !options.int4()) {
             throw new IllegalArgumentException("a tied fp32 LM head shares the embedding initializer, which must then be fp32");
         }
-        long[] embShape = {s.vocabSize(), h};
-        out.put(n.embedTokens(), new Weight(n.embedTokens(), n.embedTokens(), embShape, options.embedding(), embShape, 0));
+        String embed = n.name(TensorRole.EMBEDDING);
+        long[] embShape = {s.embeddingRows(), h};
+        out.put(embed, new Weight(embed, embed, embShape, options.embedding(), embShape, 0));
         for (int l = 0; l < s.numLayers(); l++) {
-            dense(out, n.layer(l, WeightNames.INPUT_NORM), h);
-            linear(out, n.layer(l, WeightNames.Q_WEIGHT), bs, s.qDim(), h);
-            linear(out, n.layer(l, WeightNames.K_WEIGHT), bs, s.kvDim(), h);
-            linear(out, n.layer(l, WeightNames.V_WEIGHT), bs, s.kvDim(), h);
-            if (s.attentionBias()) {
-                dense(out, n.layer(l, WeightNames.Q_BIAS), s.qDim());
-                dense(out, n.layer(l, WeightNames.K_BIAS), s.kvDim());
-                dense(out, n.layer(l, WeightNames.V_BIAS), s.kvDim());
+            dense(out, n.name(TensorRole.ATTENTION_NORM, l), h);
+            linear(out, n.name(TensorRole.Q, l), bs, s.qDim(), h);
+            linear(out, n.name(TensorRole.K, l), bs, s.kvDim(), h);
+            linear(out, n.name(TensorRole.V, l), bs, s.kvDim(), h);
+            if (recipe.qkvBias()) {
+                dense(out, n.name(TensorRole.Q_BIAS, l), s.qDim());
+                dense(out, n.name(TensorRole.K_BIAS, l), s.kvDim());
+                dense(out, n.name(TensorRole.V_BIAS, l), s.kvDim());
             }
-            linear(out, n.layer(l, WeightNames.O_WEIGHT), bs, h, s.qDim());
-            dense(out, n.layer(l, WeightNames.POST_ATTENTION_NORM), h);
-            linear(out, n.layer(l, WeightNames.GATE_WEIGHT), bs, s.intermediateSize(), h);
-            linear(out, n.layer(l, WeightNames.UP_WEIGHT), bs, s.intermediateSize(), h);
-            linear(out, n.layer(l, WeightNames.DOWN_WEIGHT), bs, h, s.intermediateSize());
+            if (recipe.qkNorm()) {
+                dense(out, n.name(TensorRole.Q_NORM, l), s.headDim());
+                dense(out, n.name(TensorRole.K_NORM, l), s.headDim());
+            }
+            linear(out, n.name(TensorRole.O, l), bs, h, s.qDim());
+            if (recipe.outputBias()) {
+                dense(out, n.name(TensorRole.O_BIAS, l), h);
+            }
+            dense(out, n.name(TensorRole.MLP_NORM, l), h);
+            linear(out, n.name(TensorRole.GATE, l), bs, s.intermediateSize(), h);
+            linear(out, n.name(TensorRole.UP, l), bs, s.intermediateSize(), h);
+            linear(out, n.name(TensorRole.DOWN, l), bs, h, s.intermediateSize());
         }
-        dense(out, n.finalNorm(), h);
-        linear(out, n.lmHead(), bs, s.vocabSize(), h);
+        dense(out, n.name(TensorRole.FINAL_NORM), h);
+        linear(out, n.name(TensorRole.LM_HEAD), bs, s.vocabSize(), h);
         return List.copyOf(out.values());
     }
 
@@ -219,13 +231,9 @@ public final class DreamGraph {
     }
 
     /** fp32 cos and sin tables {@code [rows, head_dim / 2]}, computed as Hugging Face does (fp32 inv_freq). */
-    public static float[][] ropeTables(ModelSpec spec, int rows) {
-        int half = spec.headDim() / 2;
-        float[] invFreq = new float[half];
-        for (int i = 0; i < half; i++) {
-            float exponent = (float) (2 * i) / (float) spec.headDim();
-            invFreq[i] = 1.0f / (float) Math.pow(spec.ropeTheta(), exponent);
-        }
+    public static float[][] ropeTables(ModelDescription model, int rows) {
+        int half = model.spec().headDim() / 2;
+        float[] invFreq = model.recipe().rope().inverseFrequencies(model.spec().headDim());
         float[] cos = new float[rows * half];
         float[] sin = new float[rows * half];
         for (int p = 0; p < rows; p++) {
@@ -241,7 +249,8 @@ public final class DreamGraph {
     /** Builds the serialised model; {@code placement} says where each weight's bytes are declared to live. */
     public static byte[] build(ModelDescription model, Options options, java.util.function.Function<Weight, External> placement) {
         ModelSpec s = model.spec();
-        WeightNames wn = model.weights();
+        DecoderRecipe recipe = model.recipe();
+        TensorMap wn = model.tensors();
         OnnxGraphWriter g = new OnnxGraphWriter();
 
         g.input(INPUT_IDS, ElemType.INT64, "batch", "seq");
@@ -266,13 +275,15 @@ public final class DreamGraph {
         }
         int bs = options.int4BlockSize();
         long hid = s.hiddenSize();
-        float[][] rope = ropeTables(s, options.ropeRows());
+        float[][] rope = ropeTables(model, options.ropeRows());
         long[] ropeDims = {options.ropeRows(), s.headDim() / 2};
         g.initializer("rope.cos", ElemType.FLOAT, ropeDims, floats(rope[0]));
         g.initializer("rope.sin", ElemType.FLOAT, ropeDims, floats(rope[1]));
         String flat = g.constInt64("const.flat", -1);
         String minusOne = g.constInt64("const.minus_one", -1);
         String qFlat = g.constInt64("const.q_flat", -1, s.qDim());
+        String headRows = recipe.qkNorm() ? g.constInt64("const.head_rows", -1, s.headDim()) : null;
+        long interleaved = recipe.rope().style() == DecoderRecipe.RopeStyle.INTERLEAVED ? 1L : 0L;
 
         // [batch, seq, -1]: the 3-D shape Rotary/Attention want, from the runtime shape of input_ids
         String idsShape = g.op("Shape", List.of(INPUT_IDS));
@@ -292,49 +303,59 @@ public final class DreamGraph {
         }
 
         String ids = g.op("Reshape", List.of(INPUT_IDS, flat));
-        String x = g.op("Gather", List.of(wn.embedTokens(), ids), Attr.of("axis", 0L));
+        String x = g.op("Gather", List.of(wn.name(TensorRole.EMBEDDING), ids), Attr.of("axis", 0L));
         if (options.embedding() != Kind.FP32) {
             x = g.op("Cast", List.of(x), Attr.of("to", (long) ElemType.FLOAT.code()));
         }
-        float eps = (float) s.rmsNormEps();
+        float eps = (float) recipe.normEps();
+        boolean bias = recipe.qkvBias();
         for (int l = 0; l < s.numLayers(); l++) {
-            String h = rmsNorm(g, x, wn.layer(l, WeightNames.INPUT_NORM), eps);
-            String q = linear(g, bs, s.qDim(), hid, h, wn.layer(l, WeightNames.Q_WEIGHT), s.attentionBias() ? wn.layer(l, WeightNames.Q_BIAS) : null);
-            String k = linear(g, bs, s.kvDim(), hid, h, wn.layer(l, WeightNames.K_WEIGHT), s.attentionBias() ? wn.layer(l, WeightNames.K_BIAS) : null);
-            String v = linear(g, bs, s.kvDim(), hid, h, wn.layer(l, WeightNames.V_WEIGHT), s.attentionBias() ? wn.layer(l, WeightNames.V_BIAS) : null);
+            String h = rmsNorm(g, x, wn.name(TensorRole.ATTENTION_NORM, l), eps);
+            String q = linear(g, bs, s.qDim(), hid, h, wn.name(TensorRole.Q, l), bias ? wn.name(TensorRole.Q_BIAS, l) : null);
+            String k = linear(g, bs, s.kvDim(), hid, h, wn.name(TensorRole.K, l), bias ? wn.name(TensorRole.K_BIAS, l) : null);
+            String v = linear(g, bs, s.kvDim(), hid, h, wn.name(TensorRole.V, l), bias ? wn.name(TensorRole.V_BIAS, l) : null);
+            if (recipe.qkNorm()) {
+                // per head: [T * heads, head_dim] rows through RMSNormalization with the [head_dim] weight
+                q = rmsNorm(g, g.op("Reshape", List.of(q, headRows)), wn.name(TensorRole.Q_NORM, l), eps);
+                k = rmsNorm(g, g.op("Reshape", List.of(k, headRows)), wn.name(TensorRole.K_NORM, l), eps);
+            }
             q = g.op("Reshape", List.of(q, shape3));
             k = g.op("Reshape", List.of(k, shape3));
             v = g.op("Reshape", List.of(v, shape3));
             q = g.op("RotaryEmbedding", List.of(q, "rope.cos", "rope.sin", POSITION_IDS),
-                    Attr.of("interleaved", 0L), Attr.of("num_heads", (long) s.numHeads()));
+                    Attr.of("interleaved", interleaved), Attr.of("num_heads", (long) s.numHeads()));
             k = g.op("RotaryEmbedding", List.of(k, "rope.cos", "rope.sin", POSITION_IDS),
-                    Attr.of("interleaved", 0L), Attr.of("num_heads", (long) s.numKvHeads()));
+                    Attr.of("interleaved", interleaved), Attr.of("num_heads", (long) s.numKvHeads()));
             String att = g.temp("attention");
             g.node("Attention",
                     List.of(q, k, v, options.attnMask() ? ATTN_MASK : "", pastKey(l), pastValue(l)),
                     List.of(att, presentKey(l), presentValue(l)),
                     Attr.of("q_num_heads", (long) s.numHeads()), Attr.of("kv_num_heads", (long) s.numKvHeads()),
-                    Attr.of("is_causal", 0L));
+                    Attr.of("is_causal", 0L), Attr.of("scale", (float) recipe.attentionScale()));
             if (queryVisible != null) {
                 att = g.op("Where", List.of(queryVisible, att, zero));
             }
             String a = g.op("Reshape", List.of(att, qFlat));
-            x = g.op("Add", List.of(x, linear(g, bs, hid, s.qDim(), a, wn.layer(l, WeightNames.O_WEIGHT), null)));
-            h = rmsNorm(g, x, wn.layer(l, WeightNames.POST_ATTENTION_NORM), eps);
-            String gate = linear(g, bs, s.intermediateSize(), hid, h, wn.layer(l, WeightNames.GATE_WEIGHT), null);
-            String up = linear(g, bs, s.intermediateSize(), hid, h, wn.layer(l, WeightNames.UP_WEIGHT), null);
-            String silu = g.op("Mul", List.of(gate, g.op("Sigmoid", List.of(gate))));
-            String mlp = linear(g, bs, hid, s.intermediateSize(), g.op("Mul", List.of(silu, up)), wn.layer(l, WeightNames.DOWN_WEIGHT), null);
+            x = g.op("Add", List.of(x, linear(g, bs, hid, s.qDim(), a, wn.name(TensorRole.O, l),
+                    recipe.outputBias() ? wn.name(TensorRole.O_BIAS, l) : null)));
+            h = rmsNorm(g, x, wn.name(TensorRole.MLP_NORM, l), eps);
+            String gate = linear(g, bs, s.intermediateSize(), hid, h, wn.name(TensorRole.GATE, l), null);
+            String up = linear(g, bs, s.intermediateSize(), hid, h, wn.name(TensorRole.UP, l), null);
+            String activated = switch (recipe.activation()) {
+                case SILU -> g.op("Mul", List.of(gate, g.op("Sigmoid", List.of(gate))));
+                case GELU_TANH -> g.op("Gelu", List.of(gate), Attr.of("approximate", "tanh"));
+            };
+            String mlp = linear(g, bs, hid, s.intermediateSize(), g.op("Mul", List.of(activated, up)), wn.name(TensorRole.DOWN, l), null);
             x = g.op("Add", List.of(x, mlp));
         }
         // RMSNorm is per row, so selecting the rows first is exact and spares the norm and LM head the other rows
         String picked = g.op("Gather", List.of(x, LOGITS_INDEX), Attr.of("axis", 0L));
-        String hFinal = rmsNorm(g, picked, wn.finalNorm(), eps);
-        String logits = linear(g, bs, s.vocabSize(), hid, hFinal, wn.lmHead(), null);
+        String hFinal = rmsNorm(g, picked, wn.name(TensorRole.FINAL_NORM), eps);
+        String logits = linear(g, bs, s.vocabSize(), hid, hFinal, wn.name(TensorRole.LM_HEAD), null);
         g.node("Identity", List.of(logits), List.of(LOGITS));
         return options.int4()
-                ? g.model("dream", IR_VERSION, "dream4j", "", OPSET, "com.microsoft", 1)
-                : g.model("dream", IR_VERSION, "dream4j", "", OPSET);
+                ? g.model(model.family(), IR_VERSION, "dream4j", "", OPSET, "com.microsoft", 1)
+                : g.model(model.family(), IR_VERSION, "dream4j", "", OPSET);
     }
 
     private static String rmsNorm(OnnxGraphWriter g, String x, String weight, float eps) {

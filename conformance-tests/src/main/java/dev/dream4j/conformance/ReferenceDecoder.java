@@ -5,29 +5,35 @@ import dev.dream4j.spi.model.Checkpoint;
 import dev.dream4j.spi.model.ModelDescription;
 import dev.dream4j.spi.model.ModelSpec;
 import dev.dream4j.spi.model.TensorView;
-import dev.dream4j.spi.model.WeightNames;
+import dev.dream4j.spi.model.DecoderRecipe;
+import dev.dream4j.spi.model.TensorMap;
+import dev.dream4j.spi.model.TensorRole;
 
 /**
- * A deliberately plain, scalar, double-precision Dream forward pass, for checking backends on tiny checkpoints.
+ * A deliberately plain, scalar, double-precision forward pass of any family's decoder, read from its
+ * {@link DecoderRecipe} and {@link TensorMap}, for checking backends on tiny checkpoints.
  *
- * <p>Derivation: written from the layer math of {@code docs/dream-semantics.md} §1 (Qwen2 decoder with
- * bidirectional attention, as in the Dream {@code modeling_dream.py}): pre-norm RMSNorm
- * {@code w * (x / sqrt(mean(x^2) + eps))}; q/k/v with biases, o_proj without; rotate-half RoPE; grouped-query
- * attention with scale {@code 1/sqrt(head_dim)} and no causal mask; pair mask {@code visible[i] && visible[j]}, a
- * hidden query outputs zero; SwiGLU {@code down(silu(gate(x)) * up(x))}; final RMSNorm and an untied lm_head. Only
- * the RoPE angle is rounded as the model computes it: {@code inv_freq = 1 / theta^(2i/d)} and
+ * <p>Derivation: written from the layer math of {@code docs/dream-semantics.md} §1 (and, for LLaDA, the OLMo/LLaDA
+ * block of {@code docs/llada-semantics.md}): pre-norm RMSNorm {@code w * (x / sqrt(mean(x^2) + eps))}; q/k/v with
+ * biases when the recipe has them; per-head q/k RMSNorm when it has them; RoPE pairing {@code i} with {@code i + d/2}
+ * (or {@code 2i} with {@code 2i+1}); grouped-query attention with the recipe's scale and no causal mask; pair mask
+ * {@code visible[i] && visible[j]}, a hidden query outputs zero; o_proj (+ bias); gated MLP
+ * {@code down(act(gate(x)) * up(x))} with SiLU or tanh-GELU; final RMSNorm and the LM head. Only the RoPE angle is
+ * rounded as the models compute it: {@code inv_freq = 1 / theta^(2i/d)} (divided by the linear scaling factor) and
  * {@code angle = position * inv_freq} in fp32; everything else is in double. It shares no code with any backend and
  * does no blocking, vectorisation or threading; it is slow ({@code O(L^2)} per head) and meant for tiny shapes only.
  */
-public final class ReferenceDream {
+public final class ReferenceDecoder {
     private final ModelSpec spec;
+    private final DecoderRecipe recipe;
     private final Checkpoint checkpoint;
-    private final WeightNames names;
+    private final TensorMap names;
 
-    public ReferenceDream(ModelDescription model, Checkpoint checkpoint) {
+    public ReferenceDecoder(ModelDescription model, Checkpoint checkpoint) {
         this.spec = model.spec();
+        this.recipe = model.recipe();
         this.checkpoint = checkpoint;
-        this.names = model.weights();
+        this.names = model.tensors();
     }
 
     /** Logits of the batch's requested rows, {@code [rowCount][vocab]}, unshifted. */
@@ -78,7 +84,7 @@ public final class ReferenceDream {
         double[][][] x = new double[batch.batch()][batch.length()][];
         for (int b = 0; b < batch.batch(); b++) {
             for (int j = from; j < to; j++) {
-                x[b][j] = row(names.embedTokens(), batch.token(b, j), h);
+                x[b][j] = row(names.name(TensorRole.EMBEDDING), batch.token(b, j), h);
             }
         }
         return x;
@@ -86,8 +92,8 @@ public final class ReferenceDream {
 
     private double[][] logits(ForwardBatch batch, double[][][] x) {
         int len = batch.length();
-        double[] normW = vec(names.finalNorm());
-        double[][] lm = mat(names.lmHead());
+        double[] normW = vec(names.name(TensorRole.FINAL_NORM));
+        double[][] lm = mat(names.name(TensorRole.LM_HEAD));
         double[][] out = new double[batch.rowCount()][];
         for (int r = 0; r < batch.rowCount(); r++) {
             int slot = batch.row(r);
@@ -97,23 +103,26 @@ public final class ReferenceDream {
     }
 
     private final class Layer {
-        final double[] inNorm, postNorm, bq, bk, bv;
+        final double[] inNorm, postNorm, bq, bk, bv, qNorm, kNorm, bo;
         final double[][] wq, wk, wv, wo, gate, up, down;
 
         Layer(int l) {
-            inNorm = vec(names.layer(l, WeightNames.INPUT_NORM));
-            postNorm = vec(names.layer(l, WeightNames.POST_ATTENTION_NORM));
-            wq = mat(names.layer(l, WeightNames.Q_WEIGHT));
-            wk = mat(names.layer(l, WeightNames.K_WEIGHT));
-            wv = mat(names.layer(l, WeightNames.V_WEIGHT));
-            boolean bias = spec.attentionBias();
-            bq = bias ? vec(names.layer(l, WeightNames.Q_BIAS)) : null;
-            bk = bias ? vec(names.layer(l, WeightNames.K_BIAS)) : null;
-            bv = bias ? vec(names.layer(l, WeightNames.V_BIAS)) : null;
-            wo = mat(names.layer(l, WeightNames.O_WEIGHT));
-            gate = mat(names.layer(l, WeightNames.GATE_WEIGHT));
-            up = mat(names.layer(l, WeightNames.UP_WEIGHT));
-            down = mat(names.layer(l, WeightNames.DOWN_WEIGHT));
+            inNorm = vec(names.name(TensorRole.ATTENTION_NORM, l));
+            postNorm = vec(names.name(TensorRole.MLP_NORM, l));
+            wq = mat(names.name(TensorRole.Q, l));
+            wk = mat(names.name(TensorRole.K, l));
+            wv = mat(names.name(TensorRole.V, l));
+            boolean bias = recipe.qkvBias();
+            bq = bias ? vec(names.name(TensorRole.Q_BIAS, l)) : null;
+            bk = bias ? vec(names.name(TensorRole.K_BIAS, l)) : null;
+            bv = bias ? vec(names.name(TensorRole.V_BIAS, l)) : null;
+            qNorm = recipe.qkNorm() ? vec(names.name(TensorRole.Q_NORM, l)) : null;
+            kNorm = recipe.qkNorm() ? vec(names.name(TensorRole.K_NORM, l)) : null;
+            wo = mat(names.name(TensorRole.O, l));
+            bo = recipe.outputBias() ? vec(names.name(TensorRole.O_BIAS, l)) : null;
+            gate = mat(names.name(TensorRole.GATE, l));
+            up = mat(names.name(TensorRole.UP, l));
+            down = mat(names.name(TensorRole.DOWN, l));
         }
     }
 
@@ -123,8 +132,8 @@ public final class ReferenceDream {
         double[][][] out = new double[3][len][];
         for (int j = from; j < to; j++) {
             double[] n = rmsNorm(x[j], w.inNorm);
-            out[0][j] = rope(linear(w.wq, n, w.bq), batch.position(b, j));
-            out[1][j] = rope(linear(w.wk, n, w.bk), batch.position(b, j));
+            out[0][j] = rope(headNorm(linear(w.wq, n, w.bq), w.qNorm), batch.position(b, j));
+            out[1][j] = rope(headNorm(linear(w.wk, n, w.bk), w.kNorm), batch.position(b, j));
             out[2][j] = linear(w.wv, n, w.bv);
         }
         return out;
@@ -155,7 +164,7 @@ public final class ReferenceDream {
                         for (int e = 0; e < d; e++) {
                             s += q[i][hd * d + e] * k[j][kvh * d + e];
                         }
-                        scores[j] = s / Math.sqrt(d);
+                        scores[j] = s * recipe.attentionScale();
                         max = Math.max(max, scores[j]);
                     }
                     double sum = 0;
@@ -174,7 +183,7 @@ public final class ReferenceDream {
                     }
                 }
             }
-            double[] o = linear(w.wo, attn, null);
+            double[] o = linear(w.wo, attn, w.bo);
             for (int e = 0; e < o.length; e++) {
                 x[i][e] += o[e];
             }
@@ -182,7 +191,7 @@ public final class ReferenceDream {
             double[] g = linear(w.gate, n, null);
             double[] u = linear(w.up, n, null);
             for (int e = 0; e < g.length; e++) {
-                g[e] = g[e] / (1 + Math.exp(-g[e])) * u[e];
+                g[e] = activation(g[e]) * u[e];
             }
             double[] m = linear(w.down, g, null);
             for (int e = 0; e < m.length; e++) {
@@ -191,18 +200,45 @@ public final class ReferenceDream {
         }
     }
 
+    private double activation(double g) {
+        return switch (recipe.activation()) {
+            case SILU -> g / (1 + Math.exp(-g));
+            case GELU_TANH -> 0.5 * g * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (g + 0.044715 * g * g * g)));
+        };
+    }
+
+    /** Per-head RMS norm of a projection (q/k norm); unchanged when the recipe has none. */
+    private double[] headNorm(double[] t, double[] w) {
+        if (w == null) {
+            return t;
+        }
+        int d = spec.headDim();
+        double[] out = new double[t.length];
+        for (int head = 0; head < t.length / d; head++) {
+            double[] one = java.util.Arrays.copyOfRange(t, head * d, (head + 1) * d);
+            System.arraycopy(rmsNorm(one, w), 0, out, head * d, d);
+        }
+        return out;
+    }
+
     private double[] rope(double[] t, int position) {
         int d = spec.headDim();
         int half = d / 2;
+        boolean interleaved = recipe.rope().style() == DecoderRecipe.RopeStyle.INTERLEAVED;
         double[] out = t.clone();
         for (int head = 0; head < t.length / d; head++) {
             int o = head * d;
             for (int i = 0; i < half; i++) {
-                float invFreq = 1.0f / (float) Math.pow(spec.ropeTheta(), (float) (2 * i) / (float) d);
+                float invFreq = 1.0f / (float) Math.pow(recipe.rope().theta(), (float) (2 * i) / (float) d);
+                if (recipe.rope().linearScaling() != 1.0) {
+                    invFreq = invFreq / (float) recipe.rope().linearScaling();
+                }
                 float angle = (float) position * invFreq;
                 double c = Math.cos(angle), s = Math.sin(angle);
-                out[o + i] = t[o + i] * c - t[o + half + i] * s;
-                out[o + half + i] = t[o + half + i] * c + t[o + i] * s;
+                int i1 = interleaved ? o + 2 * i : o + i;
+                int i2 = interleaved ? i1 + 1 : o + half + i;
+                out[i1] = t[i1] * c - t[i2] * s;
+                out[i2] = t[i2] * c + t[i1] * s;
             }
         }
         return out;
@@ -213,7 +249,7 @@ public final class ReferenceDream {
         for (double v : x) {
             ss += v * v;
         }
-        double inv = 1.0 / Math.sqrt(ss / x.length + spec.rmsNormEps());
+        double inv = 1.0 / Math.sqrt(ss / x.length + recipe.normEps());
         double[] out = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             out[i] = w[i] * (x[i] * inv);
