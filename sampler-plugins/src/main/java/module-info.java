@@ -1,4 +1,4 @@
-/** Dream's samplers and logits processors. */
+/** Dream's and LLaDA's samplers and the logits processors. */
 module dev.dream4j.samplers {
     requires dev.dream4j.spi;
 
@@ -8,7 +8,9 @@ module dev.dream4j.samplers {
             dev.dream4j.samplers.TopKMarginSamplerProvider,
             dev.dream4j.samplers.OriginSamplerProvider,
             dev.dream4j.samplers.FastDllmThresholdSamplerProvider,
-            dev.dream4j.samplers.FastDllmFactorSamplerProvider;
+            dev.dream4j.samplers.FastDllmFactorSamplerProvider,
+            dev.dream4j.samplers.LowConfidenceSamplerProvider,
+            dev.dream4j.samplers.RandomSamplerProvider;
     provides dev.dream4j.spi.sampling.LogitsProcessorProvider with
             dev.dream4j.samplers.PadPenaltyProcessorProvider,
             dev.dream4j.samplers.TemperatureProcessorProvider,

@@ -72,6 +72,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--early-stop", negatable = true, description = "Block decoding: once a decoded block holds end-of-text, fill the rest with end-of-text and stop (default: on for fast-dllm-* samplers).")
     Boolean earlyStop;
 
+    @Option(names = "--cfg-scale", paramLabel = "S", description = "Classifier-free guidance (LLaDA's cfg_scale): each step also runs the canvas with the prompt masked; logits = u + (S + 1)(c - u). 0 = off (default).")
+    Double cfgScale;
+
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
 
@@ -99,6 +102,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (eps != null) b.eps(eps);
         if (padPenalty != null) b.padPenalty(padPenalty);
         if (blockLength != null) b.blockLength(blockLength);
+        if (cfgScale != null) b.cfgScale(cfgScale);
         if (cache != null) b.cache(CacheMode.parse(cache));
         if (threshold != null) b.threshold(threshold);
         if (factor != null) b.factor(factor);

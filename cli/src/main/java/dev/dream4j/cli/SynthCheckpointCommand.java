@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "synth-checkpoint", description = "Write a random-weight Dream checkpoint in the exact Hugging Face layout (deterministic per seed).")
+@Command(name = "synth-checkpoint", description = "Write a random-weight checkpoint in a family's exact published Hugging Face layout (Dream or LLaDA; deterministic per seed).")
 final class SynthCheckpointCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,6 +28,8 @@ final class SynthCheckpointCommand implements Callable<Integer> {
     @Option(names = "--dtype", defaultValue = "BF16", description = "BF16, F16 or F32.") DType dtype;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--shards", defaultValue = "1", description = "More than 1 writes model.safetensors.index.json.") int shards;
+    @Option(names = "--family", defaultValue = "dream", paramLabel = "dream|llada", description = "The published layout: dream (Qwen2 keys and names) or llada (OLMo-style d_model/n_heads keys, model.transformer.* names).") String family;
+    @Option(names = "--rms-norm-eps", description = "Default: 1e-6 (dream), 1e-5 (llada).") Double rmsNormEps;
     @Option(names = "--no-expand-token", description = "Leave DreamOn's <|expand|> out of the tokenizer.") boolean noExpand;
 
     @Override
@@ -35,6 +37,12 @@ final class SynthCheckpointCommand implements Callable<Integer> {
         SyntheticCheckpoint.Builder b = SyntheticCheckpoint.builder().layers(layers).hidden(hidden).intermediate(intermediate)
                 .heads(heads).kvHeads(kvHeads).ropeTheta(ropeTheta).maxPositions(maxPositions).dtype(dtype).seed(seed)
                 .shards(shards).expandToken(!noExpand);
+        b.layout(switch (family.toLowerCase(java.util.Locale.ROOT)) {
+            case "dream" -> SyntheticCheckpoint.Layout.DREAM;
+            case "llada" -> SyntheticCheckpoint.Layout.LLADA;
+            default -> throw new dev.dream4j.api.InvalidRequestException("family", "--family must be dream or llada, got '" + family + "'");
+        });
+        b.rmsNormEps(rmsNormEps != null ? rmsNormEps : family.equalsIgnoreCase("llada") ? 1e-5 : 1e-6);
         if (headDim != null) b.headDim(headDim);
         if (vocab != null) b.vocab(vocab);
         Path dir = b.build().write(out);

@@ -220,7 +220,8 @@ class SamplersTest {
     @Test
     void everyProviderIsRegistered() {
         List<String> samplers = ServiceLoader.load(dev.dream4j.spi.sampling.SamplerProvider.class).stream().map(x -> x.get().name()).sorted().toList();
-        assertEquals(List.of("entropy", "fast-dllm-factor", "fast-dllm-threshold", "maskgit_plus", "origin", "topk_margin"), samplers);
+        assertEquals(List.of("entropy", "fast-dllm-factor", "fast-dllm-threshold", "low_confidence", "maskgit_plus", "origin",
+                "random", "topk_margin"), samplers);
         List<String> processors = ServiceLoader.load(LogitsProcessorProvider.class).stream().map(x -> x.get().name()).sorted().toList();
         assertEquals(List.of("pad-penalty", "temperature", "top-k", "top-p"), processors);
     }

@@ -1,0 +1,13 @@
+package dev.dream4j.samplers;
+
+import dev.dream4j.conformance.SamplerConformance;
+import dev.dream4j.spi.sampling.SamplerProvider;
+
+/** The shared sampler conformance suite for {@link LowConfidenceSamplerProvider} (LLaDA's schedule, not Dream's: S2 off). */
+class LowConfidenceConformanceTest extends SamplerConformance {
+
+    @Override
+    protected SamplerProvider provider() {
+        return new LowConfidenceSamplerProvider();
+    }
+}
