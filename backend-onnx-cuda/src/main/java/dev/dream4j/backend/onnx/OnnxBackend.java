@@ -37,7 +37,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One ONNX Runtime session over the Dream graph of {@link DecoderGraph}, weights converted to fp32 and handed over with
+ * One ONNX Runtime session over the decoder graph of {@link DecoderGraph}, weights converted to fp32 and handed over with
  * {@code SessionOptions.addExternalInitializers} (no weight file is written). Every forward uses a zero-length past;
  * {@link #openCache} gives an {@link OnnxKvCache}, which feeds cached post-RoPE keys and values as the past.
  */

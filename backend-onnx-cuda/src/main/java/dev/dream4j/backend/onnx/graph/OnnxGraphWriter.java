@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Builds an ONNX {@code ModelProto} by hand (field numbers from {@code onnx/onnx.proto}). Only what the Dream graph
+ * Builds an ONNX {@code ModelProto} by hand (field numbers from {@code onnx/onnx.proto}). Only what the decoder graph
  * needs: nodes with int/float/string/ints attributes, typed graph inputs and outputs with symbolic dimensions,
  * initializers inline ({@code raw_data}) or external ({@code data_location = EXTERNAL}).
  */
