@@ -73,6 +73,9 @@ public final class LladaFamily implements ModelFamily {
         OptionalInt mlp = config.optionalInt("mlp_hidden_size");
         int intermediate = mlp.isPresent() ? mlp.getAsInt() : config.requireInt("mlp_ratio") * hidden;
         int vocab = config.requireInt("vocab_size");
+        if (vocab < 1 || vocab > ModelSpec.MAX_VOCAB) {
+            throw new CheckpointException(config.file(), "vocab_size", "vocab_size must be in [1, " + ModelSpec.MAX_VOCAB + "], got " + vocab);
+        }
         // OLMo's embedding and output layers have embedding_size rows (vocab_size rounded up) when it is set
         int rows = config.optionalInt("embedding_size").orElse(vocab);
         if (rows < vocab) {
