@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  */
 public record SyntheticCheckpoint(int layers, int hidden, int intermediate, int heads, int kvHeads, int headDim,
                                   int vocab, double ropeTheta, double rmsNormEps, int maxPositions, DType dtype,
-                                  long seed, int shards, boolean expandToken, boolean tiedEmbeddings, Layout layout) {
+                                  long seed, int shards, boolean expandToken, boolean tiedEmbeddings, Layout layout,
+                                  boolean optionalTensors) {
 
     /** The published layouts this writer reproduces. */
     public enum Layout {
@@ -68,6 +69,7 @@ public record SyntheticCheckpoint(int layers, int hidden, int intermediate, int 
         b.expandToken = expandToken;
         b.tied = tiedEmbeddings;
         b.layout = layout;
+        b.optionalTensors = optionalTensors;
         return b;
     }
 
@@ -119,6 +121,12 @@ public record SyntheticCheckpoint(int layers, int hidden, int intermediate, int 
             add(w, p + n.q, new long[]{q, hidden}, inScale, 0);
             add(w, p + n.k, new long[]{kv, hidden}, inScale, 0);
             add(w, p + n.v, new long[]{kv, hidden}, inScale, 0);
+            if (optionalTensors) {
+                // Qwen3-style per-head q/k norms and an o_proj bias: recipe building blocks no published layout here uses
+                add(w, p + "self_attn.q_norm.weight", new long[]{headDim}, 0.2, 1.0);
+                add(w, p + "self_attn.k_norm.weight", new long[]{headDim}, 0.2, 1.0);
+                add(w, p + "self_attn.o_proj.bias", new long[]{hidden}, 0.2, 0);
+            }
             if (layout == Layout.DREAM) {
                 add(w, p + "self_attn.q_proj.bias", new long[]{q}, 0.2, 0);
                 add(w, p + "self_attn.k_proj.bias", new long[]{kv}, 0.2, 0);
@@ -274,6 +282,7 @@ public record SyntheticCheckpoint(int layers, int hidden, int intermediate, int 
         private boolean expandToken = true;
         private boolean tied = false;
         private Layout layout = Layout.DREAM;
+        private boolean optionalTensors = false;
 
         private Builder() {
         }
@@ -294,12 +303,14 @@ public record SyntheticCheckpoint(int layers, int hidden, int intermediate, int 
         public Builder expandToken(boolean v) { expandToken = v; return this; }
         public Builder tiedEmbeddings(boolean v) { tied = v; return this; }
         public Builder layout(Layout v) { layout = java.util.Objects.requireNonNull(v); return this; }
+        /** Also writes {@code self_attn.q_norm.weight}, {@code k_norm.weight} and {@code o_proj.bias} per layer. */
+        public Builder optionalTensors(boolean v) { optionalTensors = v; return this; }
 
         public SyntheticCheckpoint build() {
             int hd = headDim > 0 ? headDim : hidden / Math.max(1, heads);
             int v = vocab > 0 ? vocab : SyntheticTokenizer.size(expandToken) + 7;
             return new SyntheticCheckpoint(layers, hidden, intermediate, heads, kvHeads, hd, v, ropeTheta, rmsNormEps,
-                    maxPositions, dtype, seed, shards, expandToken, tied, layout);
+                    maxPositions, dtype, seed, shards, expandToken, tied, layout, optionalTensors);
         }
     }
 }

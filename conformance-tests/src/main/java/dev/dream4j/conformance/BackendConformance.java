@@ -18,6 +18,8 @@ import dev.dream4j.spi.model.JsonConfig;
 import dev.dream4j.spi.model.ModelDescription;
 import dev.dream4j.spi.model.ModelSpec;
 import dev.dream4j.spi.model.TensorRole;
+import dev.dream4j.spi.model.TensorMap;
+import dev.dream4j.spi.model.DecoderRecipe;
 import dev.dream4j.spi.model.TensorView;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -194,6 +196,50 @@ public abstract class BackendConformance {
             }
         }
         assertTrue(checked >= 2, "[B15] the backend must read at least two fixtures of the matrix, read " + checked);
+    }
+
+    /**
+     * Rule B16: every recipe building block, including those no installed family uses yet: per-head q/k norms, an
+     * o_proj bias, tanh-GELU, interleaved RoPE with linear scaling, a non-default attention scale and norm epsilon. The
+     * description is a Dream-layout fixture with the extra tensors, re-described with that recipe; a backend may refuse
+     * a block it does not implement only with {@link UnsupportedFeatureException} at open (the rule then records it).
+     */
+    @Test
+    public void rule_B16_everyRecipeBuildingBlock() {
+        try (var f = CheckpointFixtures.open(shape().optionalTensors(true).dtype(DType.F32).build())) {
+            ModelDescription base = f.model();
+            int d = base.spec().headDim();
+            DecoderRecipe recipe = new DecoderRecipe(DecoderRecipe.Norm.RMS, 1e-3, true, true, true,
+                    DecoderRecipe.Activation.GELU_TANH, new DecoderRecipe.Rope(5e5, DecoderRecipe.RopeStyle.INTERLEAVED, 2.0),
+                    0.7 / Math.sqrt(d), base.recipe().tiedEmbeddings());
+            String layer = base.tensors().name(TensorRole.Q, 0).replace("0.self_attn.q_proj.weight", TensorMap.LAYER + ".self_attn.");
+            java.util.Map<TensorRole, String> patterns = new java.util.EnumMap<>(base.tensors().patterns());
+            patterns.put(TensorRole.Q_NORM, layer + "q_norm.weight");
+            patterns.put(TensorRole.K_NORM, layer + "k_norm.weight");
+            patterns.put(TensorRole.O_BIAS, layer + "o_proj.bias");
+            ModelDescription m = new ModelDescription(base.family(), base.spec(), recipe, new TensorMap(patterns), base.tokens(),
+                    base.logitShift(), base.defaults(), base.contextLength());
+            Backend b;
+            try {
+                b = provider().open(m, f.checkpoint(), options());
+            } catch (UnsupportedFeatureException e) {
+                Assumptions.abort("[B16] declared off: " + e.getMessage());
+                return;
+            }
+            try (b) {
+                int vocab = m.spec().vocabSize();
+                ReferenceDecoder ref = new ReferenceDecoder(m, f.checkpoint());
+                ForwardBatch fb = ForwardBatch.single(tokens(11, vocab, 21), ForwardBatch.allRows(1, 11));
+                assertClose(ref.forward(fb), b.forward(fb), logitTolerance(DType.F32), "[B16] every building block");
+                ForwardBatch padded = leftPadded(new int[][]{tokens(7, vocab, 5), tokens(4, vocab, 6)}, 0);
+                assertClose(ref.forward(padded), b.forward(padded), logitTolerance(DType.F32), "[B16] padded batch");
+                // the same checkpoint under its own recipe gives other logits: the blocks are not ignored
+                try (Backend plain = open(f)) {
+                    double diff = ReferenceDecoder.rowError(plain.forward(fb).data(), 0, ref.forward(fb)[0]);
+                    assertTrue(diff > 1e-2, "[B16] the building blocks change the logits: " + diff);
+                }
+            }
+        }
     }
 
     @Test
