@@ -56,8 +56,12 @@ class ExportOnnxCommandTest {
     }
 
     private Path checkpoint(DType dtype) throws java.io.IOException {
-        return SyntheticCheckpoint.builder().layers(2).hidden(48).intermediate(96).heads(6).kvHeads(2)
-                .dtype(dtype).seed(11).build().write(tmp.resolve("ckpt-" + dtype));
+        return checkpoint(dtype, SyntheticCheckpoint.Layout.DREAM);
+    }
+
+    private Path checkpoint(DType dtype, SyntheticCheckpoint.Layout layout) throws java.io.IOException {
+        return SyntheticCheckpoint.builder().layout(layout).layers(2).hidden(48).intermediate(96).heads(6).kvHeads(2)
+                .dtype(dtype).seed(11).build().write(tmp.resolve("ckpt-" + dtype + "-" + layout));
     }
 
     private static String ids(int[] ids) {
@@ -116,9 +120,10 @@ class ExportOnnxCommandTest {
         return t;
     }
 
-    @Test
-    void exportedModelInABareSessionGivesTheLogitsOfTheLogitsCommand() throws Exception {
-        Path dir = checkpoint(DType.F32);
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(SyntheticCheckpoint.Layout.class)
+    void exportedModelInABareSessionGivesTheLogitsOfTheLogitsCommand(SyntheticCheckpoint.Layout layout) throws Exception {
+        Path dir = checkpoint(DType.F32, layout);
         Path out = tmp.resolve("onnx");
         Run export = cli("export-onnx", "--model", dir.toString(), "--out", out.toString());
         assertEquals(0, export.exit(), export.err());

@@ -113,6 +113,37 @@ class LladaEndToEndTest {
         }
     }
 
+    @Test
+    void onnxRunsLladaInt4WeightsAndTheFastDllmCache() throws Exception {
+        Path dir = llada("onnx", DType.BF16, 1, 2, 9);
+        try (HfCheckpoint cp = HfCheckpoint.open(dir)) {
+            int mask = CheckpointFixtures.describe(cp).tokens().mask();
+            String[][] runs = {
+                    {"--backend", "onnx", "--backend-option", "onnx.weights=int4", "--sampler", "low_confidence"},
+                    {"--backend", "onnx", "--sampler", "fast-dllm-threshold", "--cache", "dual", "--block-length", "8"},
+                    {"--backend", "java-cpu", "--sampler", "fast-dllm-threshold", "--cache", "prefix", "--block-length", "8"}};
+            for (String[] extra : runs) {
+                CliEndToEndTest.Run r = cli(CliEndToEndTest.concat(new String[]{"generate", "--model", dir.toString(),
+                        "--prompt-ids", "7,8,9", "--max-new-tokens", "16", "--steps", "16", "--temperature", "0", "--json"}, extra));
+                assertEquals(0, r.exit(), String.join(" ", extra) + ": " + r.err());
+                JsonNode ids = r.json().get("generated_ids");
+                assertEquals(16, ids.size());
+                for (JsonNode id : ids) {
+                    assertNotEquals(mask, id.asInt(), String.join(" ", extra) + ": every position decoded");
+                }
+            }
+        }
+    }
+
+    @Test
+    void chatUsesTheCheckpointsTemplate() throws Exception {
+        Path dir = llada("chat", DType.BF16, 1, 2, 10);
+        CliEndToEndTest.Run r = cli("generate", "--model", dir.toString(), "--chat", "hello", "--max-new-tokens", "8",
+                "--steps", "8", "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.json().get("prompt_ids").size() > 3, "the template wraps the message: " + r.json().get("prompt_ids"));
+    }
+
     /**
      * LLaDA's {@code generate()} (GSAI-ML, generate.py) at temperature 0 with {@code low_confidence} remasking, on the
      * double-precision reference logits: the canvas is decoded in {@code genLength / block} blocks of
