@@ -59,6 +59,10 @@ public final class LladaFamily implements ModelFamily {
         refuse(config, "input_emb_norm", true, "a scaled input embedding");
         refuse(config, "include_bias", true, "biases on every linear layer");
         refuse(config, "rope", false, "models without rotary embeddings");
+        if (config.has("clip_qkv")) {
+            throw new CheckpointException(config.file(), "clip_qkv", "the llada family does not clip q/k/v (clip_qkv: "
+                    + config.get("clip_qkv").orElse(null) + ")");
+        }
         expect(config, "block_type", "llama");
         expect(config, "layer_norm_type", "rms");
         expect(config, "activation_type", "silu");

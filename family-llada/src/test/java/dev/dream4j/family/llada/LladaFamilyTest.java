@@ -99,6 +99,8 @@ class LladaFamilyTest {
         CheckpointException norm = assertThrows(CheckpointException.class,
                 () -> describe(checkpoint(c -> c.put("layer_norm_type", "default"))));
         assertTrue(norm.getMessage().contains("layer_norm_type"), norm.getMessage());
+        CheckpointException clip = assertThrows(CheckpointException.class, () -> describe(checkpoint(c -> c.put("clip_qkv", 8.0))));
+        assertTrue(clip.getMessage().contains("clip_qkv"), clip.getMessage());
         CheckpointException theta = assertThrows(CheckpointException.class, () -> describe(checkpoint(c -> c.put("rope_theta", 0))));
         assertTrue(theta.getMessage().contains("rope_theta"), theta.getMessage());
     }
