@@ -12,13 +12,18 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * A model loaded once per trial through the public entry point: the bundled demo checkpoint by default, or any
- * checkpoint directory with {@code -p model=/models/Dream-Coder-v0-Instruct-7B}.
+ * checkpoint directory with {@code -p model=/models/Dream-Coder-v0-Instruct-7B}; {@code -p backend=java-cpu,onnx}
+ * compares the backends on the same canvas.
  */
 @State(Scope.Benchmark)
 public class DemoModelState {
     /** {@code demo} or a checkpoint directory. */
     @Param("demo")
     public String model;
+
+    /** The backend plug-in: {@code java-cpu} or {@code onnx} (ONNX Runtime, CPU or CUDA). */
+    @Param("java-cpu")
+    public String backend;
 
     /** Backend threads; 0 = every core. */
     @Param("0")
@@ -28,7 +33,7 @@ public class DemoModelState {
 
     @Setup(Level.Trial)
     public void open() {
-        Dream4j.Builder b = Dream4j.builder().backend("java-cpu")
+        Dream4j.Builder b = Dream4j.builder().backend(backend)
                 .model(DemoModel.NAME.equals(model) ? DemoModel.directory() : java.nio.file.Path.of(model));
         if (threads > 0) {
             b.threads(threads);
