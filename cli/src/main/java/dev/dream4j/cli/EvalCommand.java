@@ -26,8 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 
@@ -96,6 +98,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Only the summary (no line per problem).")
     boolean quiet;
 
+    @Option(names = "--samples-out", paramLabel = "FILE.jsonl", description = "Also write every completion as human-eval's samples.jsonl (task_id, completion, passed, result); with --sweep one file per value (FILE-<value>.jsonl).")
+    Path samplesOut;
+
     /** A --sweep parsed. */
     record Sweep(String parameter, List<Double> values) {
         static Sweep parse(String text) {
@@ -156,6 +161,7 @@ final class EvalCommand implements Callable<Integer> {
             if (parsedSweep == null) {
                 Evaluation.Report report = evaluate(lm, problems, base, sandbox, out);
                 summary(report, out);
+                writeSamples(report, samplesOut);
             } else {
                 List<String[]> rows = new ArrayList<>();
                 List<SvgPlot.Point> points = new ArrayList<>();
@@ -164,6 +170,10 @@ final class EvalCommand implements Callable<Integer> {
                     GenerationRequest b = parsedSweep.setting(v, sampling.sampler != null).apply(baseRequest()).prompt("").build();
                     Evaluation.Report report = evaluate(lm, problems, b, sandbox, out);
                     summary(report, out);
+                    if (samplesOut != null) {
+                        String name = samplesOut.getFileName().toString().replaceFirst("\\.jsonl$", "");
+                        writeSamples(report, samplesOut.resolveSibling(name + "-" + parsedSweep.label(v) + ".jsonl"));
+                    }
                     rows.add(new String[]{parsedSweep.label(v), f3(report.passAt(1)), f2(report.tokensPerForward()),
                             f1(report.forwardsPerProblem()), f3(report.secondsPerProblem())});
                     points.add(new SvgPlot.Point(report.tokensPerForward(), report.passAt(1),
@@ -255,6 +265,35 @@ final class EvalCommand implements Callable<Integer> {
             Files.writeString(plot, svg);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the plot " + plot, e);
+        }
+    }
+
+    /** human-eval's {@code samples.jsonl} with its {@code _results} fields, to cross-check with the official harness. */
+    private static void writeSamples(Evaluation.Report report, Path file) {
+        if (file == null) {
+            return;
+        }
+        StringBuilder s = new StringBuilder();
+        for (Evaluation.ProblemResult r : report.problems()) {
+            for (int i = 0; i < r.samples(); i++) {
+                PythonSandbox.Verdict v = r.verdicts().get(i);
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("task_id", r.problem().taskId());
+                line.put("completion", r.completions().get(i).code());
+                line.put("passed", v.passed());
+                line.put("result", v.passed() ? "passed" : v.outcome() == PythonSandbox.Outcome.TIMEOUT ? "timed out" : "failed: " + lastLine(v.output()));
+                line.put("forwards", r.completions().get(i).forwards());
+                s.append(Json.write(line)).append('\n');
+            }
+        }
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(file, s);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the samples " + file, e);
         }
     }
 

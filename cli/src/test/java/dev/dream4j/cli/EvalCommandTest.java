@@ -34,7 +34,8 @@ class EvalCommandTest {
         Path plot = tmp.resolve("sweep.svg");
         CliEndToEndTest.Run r = CliEndToEndTest.cli("eval", "--model", "demo", "--backend", "java-cpu", "--threads", "2",
                 "--dataset", DATASET.toString(), "--limit", "2", "--max-new-tokens", "16", "--temperature", "0",
-                "--sweep", "steps=4,16", "--plot", plot.toString(), "--timeout", "5");
+                "--sweep", "steps=4,16", "--plot", plot.toString(), "--timeout", "5",
+                "--samples-out", tmp.resolve("samples.jsonl").toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("accuracy vs parallelism (steps sweep)"), r.out());
         // 16 slots in 4 steps is 4 tokens per forward, in 16 steps 1: the table reports the decoder's parallelism.
@@ -47,6 +48,11 @@ class EvalCommandTest {
         assertTrue(svg.startsWith("<svg"), svg);
         assertEquals(2, svg.split("<circle").length - 1, svg);
         assertTrue(svg.contains("steps=4") && svg.contains("steps=16"), svg);
+        java.util.List<String> samples = Files.readAllLines(tmp.resolve("samples-4.jsonl"));
+        assertEquals(2, samples.size(), "one line per problem and sample");
+        assertTrue(samples.getFirst().startsWith("{\"task_id\":\"tiny/0\",\"completion\":"), samples.getFirst());
+        assertTrue(samples.getFirst().contains("\"forwards\":4"), samples.getFirst());
+        assertTrue(Files.isRegularFile(tmp.resolve("samples-16.jsonl")));
     }
 
     @Test
