@@ -39,7 +39,10 @@ class ModuleGraphTest {
             Map.entry("dev.dream4j.conformance", Set.of("dev.dream4j.spi", "dev.dream4j.tokenizer", "dev.dream4j.checkpoint")),
             Map.entry("dev.dream4j.demo", Set.of()),
             Map.entry("dev.dream4j.server", Set.of("dev.dream4j.kernel", "dev.dream4j.demo", "dev.dream4j.api")),
-            Map.entry("dev.dream4j.cli", Set.of("dev.dream4j.kernel", "dev.dream4j.demo", "dev.dream4j.server")));
+            Map.entry("dev.dream4j.cli", Set.of("dev.dream4j.kernel", "dev.dream4j.demo", "dev.dream4j.server")),
+            Map.entry("dev.dream4j.langchain4j", Set.of("dev.dream4j.kernel", "dev.dream4j.api")),
+            // the JMH benchmarks: the public entry point, the demo model, and java-cpu's kernels (GEMM)
+            Map.entry("dev.dream4j.benchmarks", Set.of("dev.dream4j.kernel", "dev.dream4j.backend.cpu", "dev.dream4j.demo")));
 
     static Map<String, ModuleDescriptor> ourModules() {
         Path[] entries = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))

@@ -13,6 +13,7 @@ import java.io.PrintWriter;
         description = "Diffusion language models for code (Dream, Dream-Coder, DreamOn) on the JVM.",
         subcommands = {GenerateCommand.class, InfillCommand.class, TokenizeCommand.class, DetokenizeCommand.class,
                 LogitsCommand.class, ExportOnnxCommand.class, PluginsCommand.class, SynthCheckpointCommand.class, BenchCommand.class, DecodeBenchCommand.class, ServeCommand.class,
+                EvalCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Dream4jCli {
 
