@@ -51,6 +51,14 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
         }
+        try {
+            java.net.InetAddress.getByName(host); // an unknown host fails here in one line, not deep in the server
+        } catch (java.net.UnknownHostException | SecurityException e) {
+            throw new dev.dream4j.api.InvalidRequestException("--host", "cannot resolve '" + host + "'");
+        }
+        if (host.isBlank() || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@')) {
+            throw new dev.dream4j.api.InvalidRequestException("--host", "'" + host + "' is not a host name or address");
+        }
         if (maxInFlight < 1 || maxQueue < 0 || timeoutSeconds < 1 || maxBody < 1024) {
             throw new IllegalArgumentException("--max-in-flight >= 1, --max-queue >= 0, --timeout >= 1 and --max-body >= 1024 are required");
         }
