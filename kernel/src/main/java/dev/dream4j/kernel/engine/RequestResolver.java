@@ -26,6 +26,8 @@ public final class RequestResolver {
     public static final double REFERENCE_EPS = 1e-3;
     /** {@code GenerationConfig.max_length}'s default, which the reference treats as "not set". */
     static final int HF_DEFAULT_MAX_LENGTH = 20;
+    /** The most steps a checkpoint's generation_config.json may ask for by default (a request may ask for more). */
+    public static final int MAX_DEFAULT_STEPS = 16_384;
 
     private final ModelDescription model;
 
@@ -35,6 +37,9 @@ public final class RequestResolver {
 
     public ResolvedGeneration resolve(GenerationRequest request, int promptLength) {
         GenerationDefaults d = model.defaults();
+        if (request.maxNewTokens().isEmpty() && request.maxLength().isEmpty()) {
+            d.maxNewTokens().ifPresent(v -> intFromConfig("max_new_tokens", v, x -> x >= 1, ">= 1"));
+        }
         int canvas;
         String lengthParameter = "max_new_tokens";
         if (request.maxNewTokens().isPresent()) {
@@ -60,13 +65,24 @@ public final class RequestResolver {
                     + (canvas - promptLength) + ") = " + canvas + " exceeds the model's context length " + model.contextLength());
         }
         String sampler = request.sampler().or(d::alg).orElse(REFERENCE_ALG);
-        int steps = request.steps().isPresent() ? request.steps().getAsInt() : d.steps().orElse(REFERENCE_STEPS);
-        double temperature = request.temperature().isPresent() ? request.temperature().getAsDouble() : d.temperature().orElse(0.0);
+        int steps = request.steps().isPresent() ? request.steps().getAsInt()
+                : intFromConfig("steps", d.steps().orElse(REFERENCE_STEPS), v -> v >= 1 && v <= MAX_DEFAULT_STEPS, "[1, " + MAX_DEFAULT_STEPS + "]");
+        double temperature = request.temperature().isPresent() ? request.temperature().getAsDouble()
+                : fromConfig("temperature", d.temperature().orElse(0.0), v -> v >= 0 && Double.isFinite(v), "a finite number >= 0");
         var topP = request.topP().isPresent() ? request.topP() : d.topP();
+        if (request.topP().isEmpty() && topP.isPresent()) {
+            fromConfig("top_p", topP.getAsDouble(), v -> v > 0 && v <= 1, "in (0, 1]");
+        }
         var topK = request.topK().isPresent() ? request.topK() : d.topK();
-        double algTemp = request.algTemp().isPresent() ? request.algTemp().getAsDouble() : d.algTemp().orElse(0.0);
-        double eps = request.eps().isPresent() ? request.eps().getAsDouble() : d.eps().orElse(REFERENCE_EPS);
-        double padPenalty = request.padPenalty().isPresent() ? request.padPenalty().getAsDouble() : d.padPenalty().orElse(0.0);
+        if (request.topK().isEmpty() && topK.isPresent()) {
+            intFromConfig("top_k", topK.getAsInt(), v -> v >= 1, ">= 1");
+        }
+        double algTemp = request.algTemp().isPresent() ? request.algTemp().getAsDouble()
+                : fromConfig("alg_temp", d.algTemp().orElse(0.0), v -> v >= 0 && Double.isFinite(v), "a finite number >= 0");
+        double eps = request.eps().isPresent() ? request.eps().getAsDouble()
+                : fromConfig("eps", d.eps().orElse(REFERENCE_EPS), v -> v > 0 && v < 1, "in (0, 1)");
+        double padPenalty = request.padPenalty().isPresent() ? request.padPenalty().getAsDouble()
+                : fromConfig("pad_penalty", d.padPenalty().orElse(0.0), v -> v >= 0 && Double.isFinite(v), "a finite number >= 0");
         long seed = request.seed().isPresent() ? request.seed().getAsLong() : new SecureRandom().nextLong();
         return new ResolvedGeneration(sampler, new SamplingParams(temperature, topP, topK, algTemp, eps, padPenalty, steps),
                 canvas, promptLength, seed);
@@ -78,6 +94,26 @@ public final class RequestResolver {
      *
      * @throws InvalidRequestException when a step-schedule sampler would get fewer than 2 steps per block
      */
+    /**
+     * {@code value}, a default from the checkpoint's generation_config.json, when {@code valid}; otherwise an error
+     * naming the file and the field. Requests are validated when built; these defaults only here, where they meet one.
+     */
+    private static double fromConfig(String field, double value, java.util.function.DoublePredicate valid, String range) {
+        if (!valid.test(value)) {
+            throw new InvalidRequestException(field, "generation_config.json sets " + field + " = " + value + "; it must be "
+                    + range + " (fix the file or pass " + field + " in the request)");
+        }
+        return value;
+    }
+
+    private static int intFromConfig(String field, int value, java.util.function.IntPredicate valid, String range) {
+        if (!valid.test(value)) {
+            throw new InvalidRequestException(field, "generation_config.json sets " + field + " = " + value + "; it must be "
+                    + range + " (fix the file or pass " + field + " in the request)");
+        }
+        return value;
+    }
+
     public ResolvedGeneration withBlocks(GenerationRequest request, ResolvedGeneration base, OptionalInt samplerBlockLength) {
         CacheMode cache = request.cache().orElse(CacheMode.NONE);
         boolean blockSampler = samplerBlockLength.isPresent();
