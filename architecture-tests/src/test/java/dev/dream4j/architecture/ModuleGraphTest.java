@@ -38,7 +38,8 @@ class ModuleGraphTest {
             Map.entry("dev.dream4j.conformance", Set.of("dev.dream4j.spi", "dev.dream4j.tokenizer", "dev.dream4j.checkpoint", "dev.dream4j.family.dream")),
             Map.entry("dev.dream4j.demo", Set.of()),
             Map.entry("dev.dream4j.server", Set.of("dev.dream4j.kernel", "dev.dream4j.demo", "dev.dream4j.api")),
-            Map.entry("dev.dream4j.cli", Set.of("dev.dream4j.kernel", "dev.dream4j.demo", "dev.dream4j.server")));
+            Map.entry("dev.dream4j.cli", Set.of("dev.dream4j.kernel", "dev.dream4j.demo", "dev.dream4j.server")),
+            Map.entry("dev.dream4j.fuzz", Set.of("dev.dream4j.checkpoint", "dev.dream4j.tokenizer", "dev.dream4j.tokenizer.hf")));
 
     static Map<String, ModuleDescriptor> ourModules() {
         Path[] entries = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
