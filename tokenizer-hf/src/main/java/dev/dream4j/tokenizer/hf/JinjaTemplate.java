@@ -1545,6 +1545,9 @@ public final class JinjaTemplate implements ChatTemplate {
                         return out;
                     }
                     String t = str(sep);
+                    if (t.isEmpty()) { // Python's ValueError; an empty separator would also never advance below
+                        throw new TemplateException("split(): empty separator");
+                    }
                     int from = 0;
                     for (int i = s.indexOf(t); i >= 0; i = s.indexOf(t, from)) {
                         out.add(s.substring(from, i));

@@ -32,7 +32,7 @@ class HostileTemplateTest {
     @ValueSource(strings = {"{{ 'a'.startswith() }}", "{{ range() }}", "{{ 1 // 0 }}", "{{ 1 % 0 }}", "{{ 1 / 0 }}",
             "{{ 'abc'['a':] }}", "{{ 'x'|abs }}", "{{ range('a') }}", "{{ range(1e9) }}", "{{ range(1000000000) }}",
             "{{ 'a'.replace() }}", "{{ {}.get() }}", "{{ x.join() }}", "{{ [1]|tojson(indent=1000000000) }}",
-            "{{ range(0, 10, 0) }}"})
+            "{{ range(0, 10, 0) }}", "{{ 'abc'.split('') }}"})
     void renderErrorsAreTyped(String source) {
         assertThrows(TemplateException.class, () -> render(source));
     }
