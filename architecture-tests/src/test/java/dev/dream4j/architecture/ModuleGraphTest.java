@@ -42,7 +42,8 @@ class ModuleGraphTest {
             Map.entry("dev.dream4j.cli", Set.of("dev.dream4j.kernel", "dev.dream4j.demo", "dev.dream4j.server")),
             Map.entry("dev.dream4j.langchain4j", Set.of("dev.dream4j.kernel", "dev.dream4j.api")),
             // the JMH benchmarks: the public entry point, the demo model, and java-cpu's kernels (GEMM)
-            Map.entry("dev.dream4j.benchmarks", Set.of("dev.dream4j.kernel", "dev.dream4j.backend.cpu", "dev.dream4j.demo")));
+            Map.entry("dev.dream4j.benchmarks", Set.of("dev.dream4j.kernel", "dev.dream4j.backend.cpu", "dev.dream4j.demo")),
+            Map.entry("dev.dream4j.fuzz", Set.of("dev.dream4j.checkpoint", "dev.dream4j.tokenizer", "dev.dream4j.tokenizer.hf")));
 
     static Map<String, ModuleDescriptor> ourModules() {
         Path[] entries = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))

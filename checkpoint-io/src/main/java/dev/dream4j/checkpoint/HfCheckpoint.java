@@ -25,15 +25,20 @@ public final class HfCheckpoint implements Checkpoint {
     public static final String SINGLE = "model.safetensors";
     public static final String INDEX = "model.safetensors.index.json";
 
+    /** Shards beyond this are refused (the largest published checkpoints have a few hundred). */
+    static final int MAX_SHARDS = 10_000;
+
     private final Path directory;
+    private final ModelFiles files;
     private final JsonConfig config;
     private final Map<String, TensorView> tensors;
     private final Arena arena;
     private final JsonFiles json;
     private final Map<String, Optional<JsonConfig>> otherJson = new ConcurrentHashMap<>();
 
-    private HfCheckpoint(Path directory, JsonConfig config, Map<String, TensorView> tensors, Arena arena, JsonFiles json) {
+    private HfCheckpoint(Path directory, ModelFiles files, JsonConfig config, Map<String, TensorView> tensors, Arena arena, JsonFiles json) {
         this.directory = directory;
+        this.files = files;
         this.config = config;
         this.tensors = tensors;
         this.arena = arena;
@@ -49,12 +54,14 @@ public final class HfCheckpoint implements Checkpoint {
         if (!Files.isDirectory(directory)) {
             throw new CheckpointException(directory, null, "not a checkpoint directory (it does not exist or is not a directory)");
         }
+        ModelFiles files = ModelFiles.of(directory);
+        files.checkKnown();
         JsonFiles json = new JsonFiles();
-        JsonConfig config = json.read(directory.resolve(CONFIG));
+        JsonConfig config = json.read(files.resolve(CONFIG));
         Arena arena = Arena.ofShared();
         try {
             Map<String, TensorView> tensors = new LinkedHashMap<>();
-            Path index = directory.resolve(INDEX);
+            Path index = files.resolve(INDEX);
             if (Files.exists(index)) {
                 JsonConfig idx = json.read(index);
                 JsonConfig weightMap = idx.optionalObject("weight_map").orElseThrow(() ->
@@ -62,23 +69,27 @@ public final class HfCheckpoint implements Checkpoint {
                 Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
                 for (var e : weightMap.values().entrySet()) {
                     if (!(e.getValue() instanceof String shardName) || shardName.contains("/") || shardName.contains("\\")) {
-                        throw new CheckpointException(index, e.getKey(), "weight_map entry must be a file name in the same directory, got " + e.getValue());
+                        throw new CheckpointException(index, e.getKey(), "weight_map entry must be a file name in the same directory, got "
+                                + (e.getValue() instanceof String s ? ModelFiles.printable(s) : String.valueOf(e.getValue())));
+                    }
+                    if (!shards.containsKey(shardName) && shards.size() >= MAX_SHARDS) {
+                        throw new CheckpointException(index, "weight_map", "more than " + MAX_SHARDS + " shards");
                     }
                     SafetensorsFile shard = shards.computeIfAbsent(shardName,
-                            n -> SafetensorsFile.open(directory.resolve(n), arena, json));
+                            n -> SafetensorsFile.open(files.resolve(n), arena, json));
                     TensorView t = shard.tensors().get(e.getKey());
                     if (t == null) {
                         throw new CheckpointException(shard.file(), e.getKey(), "tensor listed in " + INDEX + " is missing from shard " + shardName);
                     }
                     tensors.put(e.getKey(), t);
                 }
-            } else if (Files.exists(directory.resolve(SINGLE))) {
-                tensors.putAll(SafetensorsFile.open(directory.resolve(SINGLE), arena, json).tensors());
+            } else if (Files.exists(files.resolve(SINGLE))) {
+                tensors.putAll(SafetensorsFile.open(files.resolve(SINGLE), arena, json).tensors());
             } else {
                 throw new CheckpointException(directory.resolve(SINGLE), null,
                         "no weights: neither " + SINGLE + " nor " + INDEX + " exists");
             }
-            return new HfCheckpoint(directory, config, Collections.unmodifiableMap(tensors), arena, json);
+            return new HfCheckpoint(directory, files, config, Collections.unmodifiableMap(tensors), arena, json);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -97,13 +108,8 @@ public final class HfCheckpoint implements Checkpoint {
 
     @Override
     public Optional<JsonConfig> json(String fileName) {
-        if (fileName.contains("/") || fileName.contains("\\") || fileName.equals("..")) {
-            throw new IllegalArgumentException("not a plain file name: " + fileName);
-        }
-        return otherJson.computeIfAbsent(fileName, n -> {
-            Path p = directory.resolve(n);
-            return Files.isRegularFile(p) ? Optional.of(json.read(p)) : Optional.empty();
-        });
+        Path p = files.resolve(fileName);
+        return otherJson.computeIfAbsent(fileName, n -> Files.exists(p) ? Optional.of(json.read(p)) : Optional.empty());
     }
 
     @Override

@@ -19,6 +19,12 @@ public final class JsonFiles {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
+    /**
+     * JSON files beyond this are refused before they are read (real configs and indexes are well under 1 MiB). Raise
+     * with {@code -Ddream4j.json.maxBytes}.
+     */
+    public static final long DEFAULT_MAX_BYTES = 64L << 20;
+
     private final ObjectMapper mapper = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(SerializationFeature.INDENT_OUTPUT);
@@ -26,7 +32,23 @@ public final class JsonFiles {
     /** Parses a JSON object file. */
     public JsonConfig read(Path file) {
         try {
-            return new JsonConfig(file, mapper.readValue(Files.readAllBytes(file), MAP));
+            if (!Files.exists(file)) {
+                throw new NoSuchFileException(file.toString());
+            }
+            // a FIFO or device would block or never end; a huge file would exhaust the heap
+            if (!Files.isRegularFile(file)) {
+                throw new CheckpointException(file, null, "not a regular file");
+            }
+            long max = Long.getLong("dream4j.json.maxBytes", DEFAULT_MAX_BYTES);
+            if (Files.size(file) > max) {
+                throw new CheckpointException(file, null, Files.size(file) + " bytes, over the limit of " + max
+                        + " for a JSON file (raise with -Ddream4j.json.maxBytes)");
+            }
+            Map<String, Object> values = mapper.readValue(Files.readAllBytes(file), MAP);
+            if (values == null) {
+                throw new CheckpointException(file, null, "the document is null; a JSON object is expected");
+            }
+            return new JsonConfig(file, values);
         } catch (NoSuchFileException e) {
             throw new CheckpointException(file, null, "file not found");
         } catch (JsonProcessingException e) {
@@ -40,7 +62,11 @@ public final class JsonFiles {
     /** Parses JSON text held in memory (a safetensors header). */
     public Map<String, Object> parse(Path file, String what, byte[] json) {
         try {
-            return mapper.readValue(json, MAP);
+            Map<String, Object> values = mapper.readValue(json, MAP);
+            if (values == null) {
+                throw new CheckpointException(file, what, "the JSON is null; an object is expected");
+            }
+            return values;
         } catch (IOException e) {
             throw new CheckpointException(file, what, "malformed JSON: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
         }

@@ -26,8 +26,11 @@ import java.util.Map;
  * {@link CheckpointException} naming the file and tensor rather than an out-of-bounds access.
  */
 final class SafetensorsFile {
-    /** Headers beyond this are refused as corrupt (real ones are well under 1 MiB). */
-    static final long MAX_HEADER_BYTES = 100L << 20;
+    /**
+     * Headers beyond this are refused before they are parsed (real ones are well under 1 MiB; a 67 MiB header took
+     * seconds and most of a 512 MB heap to parse). Raise with {@code -Ddream4j.safetensors.maxHeaderBytes}.
+     */
+    static final long DEFAULT_MAX_HEADER_BYTES = 16L << 20;
 
     private final Path file;
     private final Map<String, TensorView> tensors;
@@ -42,6 +45,9 @@ final class SafetensorsFile {
     /** Maps {@code file} into {@code arena} and validates its header. */
     static SafetensorsFile open(Path file, Arena arena, JsonFiles json) {
         MemorySegment whole;
+        if (java.nio.file.Files.exists(file) && !java.nio.file.Files.isRegularFile(file)) {
+            throw new CheckpointException(file, null, "not a regular file"); // a FIFO would block, a device never end
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -59,8 +65,10 @@ final class SafetensorsFile {
             throw new CheckpointException(file, null, "header length " + Long.toUnsignedString(headerLength)
                     + " does not fit in the file (" + size + " bytes): the file is truncated or not safetensors");
         }
-        if (headerLength > MAX_HEADER_BYTES) {
-            throw new CheckpointException(file, null, "header length " + headerLength + " exceeds " + MAX_HEADER_BYTES + " bytes");
+        long maxHeader = Long.getLong("dream4j.safetensors.maxHeaderBytes", DEFAULT_MAX_HEADER_BYTES);
+        if (headerLength > maxHeader) {
+            throw new CheckpointException(file, null, "header length " + headerLength + " exceeds the limit of " + maxHeader
+                    + " bytes (raise with -Ddream4j.safetensors.maxHeaderBytes)");
         }
         byte[] header = whole.asSlice(8, headerLength).toArray(ValueLayout.JAVA_BYTE);
         Map<String, Object> parsed = json.parse(file, "header", header);
@@ -101,11 +109,7 @@ final class SafetensorsFile {
                 throw new CheckpointException(file, name, "data_offsets [" + begin + ", " + end
                         + "] are out of bounds of the data section (" + dataSize + " bytes)");
             }
-            long elements = 1;
-            for (long d : shape) {
-                elements = Math.multiplyExact(elements, d);
-            }
-            long expected = Math.multiplyExact(elements, dtype.byteSize());
+            long expected = byteSize(file, name, shape, dtype);
             if (end - begin != expected) {
                 throw new CheckpointException(file, name, "shape " + java.util.Arrays.toString(shape) + " of " + dtype
                         + " needs " + expected + " bytes but data_offsets span " + (end - begin));
@@ -125,16 +129,31 @@ final class SafetensorsFile {
         return new SafetensorsFile(file, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
     }
 
+    /** The bytes a tensor of {@code shape} needs, or an error when the product overflows a long. */
+    private static long byteSize(Path file, String name, long[] shape, DType dtype) {
+        long bytes = dtype.byteSize();
+        for (long d : shape) {
+            if (d != 0 && bytes > Long.MAX_VALUE / d) {
+                throw new CheckpointException(file, name, "shape " + java.util.Arrays.toString(shape) + " of " + dtype
+                        + " has more bytes than a file can hold (the product overflows)");
+            }
+            bytes *= d;
+        }
+        return bytes;
+    }
+
     private static long[] longs(Path file, String tensor, String field, Object value) {
         if (!(value instanceof List<?> list)) {
             throw new CheckpointException(file, tensor, field + " is missing or not a list");
         }
         long[] out = new long[list.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!(list.get(i) instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())) {
-                throw new CheckpointException(file, tensor, field + "[" + i + "] is not a non-negative integer: " + list.get(i));
+            // Integer or Long only: a BigInteger or a float would be truncated silently by longValue()
+            Object v = list.get(i);
+            if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < 0) {
+                throw new CheckpointException(file, tensor, field + "[" + i + "] is not a non-negative 64-bit integer: " + v);
             }
-            out[i] = n.longValue();
+            out[i] = ((Number) v).longValue();
         }
         return out;
     }

@@ -38,10 +38,15 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        OptionLimits.check("--canvas", canvas, 1, OptionLimits.MAX_CANVAS);
+        OptionLimits.check("--logit-rows", logitRows, 1, canvas);
+        OptionLimits.check("--iterations", iterations, 1, 1_000_000);
+        OptionLimits.check("--warmup", warmup, 0, 1_000_000);
         long loadStart = System.nanoTime();
         try (Dream4jModel lm = model.open()) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             ModelSpec s = lm.description().spec();
+            OptionLimits.check("--canvas", canvas, 1, lm.description().contextLength());
             int rows = logitRows != null ? logitRows : Math.max(1, canvas / 2);
             int[] tokens = new int[canvas];
             for (int i = 0; i < canvas; i++) {

@@ -68,6 +68,8 @@ final class DecodeBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        OptionLimits.check("--canvas", canvas, 2, OptionLimits.MAX_CANVAS);
+        OptionLimits.check("--threads", threads, 1, OptionLimits.maxThreads());
         if (!"none".equals(model)) {
             Path dir = DemoModel.NAME.equals(model) ? DemoModel.directory() : Path.of(model);
             try (Dream4jModel lm = open(dir)) {
@@ -103,7 +105,7 @@ final class DecodeBenchCommand implements Callable<Integer> {
     private Dream4jModel open(Path dir) {
         Dream4j.Builder b = Dream4j.builder().model(dir).backend(backend);
         if (threads != null) {
-            b.threads(threads);
+            b.threads(OptionLimits.check("--threads", threads, 1, OptionLimits.maxThreads()));
         }
         return b.build();
     }

@@ -30,21 +30,60 @@ public final class Dream4jCli {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs the command line with the given streams; returns the exit code. */
+    /**
+     * Runs the command line with the given streams; returns the exit code: 0, 2 with one {@code error:} line for bad
+     * input (every typed {@link Dream4jException}, bad option values), 1 with one {@code error:} line for anything
+     * else, out-of-memory and stack overflow included. {@code --verbose} adds the stack trace.
+     */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
         CommandLine cl = new CommandLine(new Dream4jCli());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + message(ex));
-            if (!(ex instanceof Dream4jException) && !(ex instanceof IllegalArgumentException)) {
-                ex.printStackTrace(commandLine.getErr());
-                return EXIT_FAILURE;
-            }
-            return ex instanceof InvalidRequestException || ex instanceof PluginNotFoundException
-                    || ex instanceof Dream4jException || ex instanceof IllegalArgumentException ? EXIT_BAD_INPUT : EXIT_FAILURE;
-        });
-        return cl.execute(args);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, commandLine.getErr(), verbose));
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) { // in case picocli lets an Error through
+            return report(e, err, verbose);
+        }
+    }
+
+    /** One {@code error:} line (plus the trace when verbose) and the exit code for {@code ex}. */
+    static int report(Throwable ex, PrintWriter err, boolean verbose) {
+        int code;
+        String line;
+        if (ex instanceof Dream4jException || ex instanceof IllegalArgumentException) {
+            code = EXIT_BAD_INPUT;
+            line = message(ex);
+        } else if (ex instanceof OutOfMemoryError) {
+            code = EXIT_FAILURE;
+            line = "out of memory (" + message(ex) + "); give the JVM more heap (-Xmx) or ask for less";
+        } else if (ex instanceof StackOverflowError) {
+            code = EXIT_FAILURE;
+            line = "stack overflow; the input is nested too deeply";
+        } else if (ex instanceof java.io.UncheckedIOException || ex instanceof java.io.IOException) {
+            code = EXIT_FAILURE;
+            line = message(ex);
+        } else {
+            code = EXIT_FAILURE;
+            line = "internal error: " + ex + (verbose ? "" : " (rerun with --verbose for the stack trace)");
+        }
+        err.println("error: " + oneLine(line));
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    /** The first line of {@code s}, control characters escaped, so the error is one line whatever the input was. */
+    private static String oneLine(String s) {
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), 2000));
+        for (int i = 0; i < s.length() && sb.length() < 2000; i++) {
+            char c = s.charAt(i);
+            sb.append(c == '\n' ? " | " : c < 0x20 || c == 0x7F ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return sb.toString();
     }
 
     private static String message(Throwable ex) {

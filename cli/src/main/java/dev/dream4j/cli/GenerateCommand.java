@@ -107,7 +107,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (threshold != null) b.threshold(threshold);
         if (factor != null) b.factor(factor);
         if (earlyStop != null) b.earlyStop(earlyStop);
-        b.numReturnSequences(numReturnSequences);
+        b.numReturnSequences(OptionLimits.check("--num-return-sequences", numReturnSequences, 1, OptionLimits.MAX_RETURN_SEQUENCES));
         GenerationRequest request = b.build();
 
         PrintWriter out = spec.commandLine().getOut();

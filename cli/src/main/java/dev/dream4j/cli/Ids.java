@@ -15,7 +15,10 @@ final class Ids {
         if (text.isBlank()) {
             return ids;
         }
-        for (String part : text.split(",")) {
+        for (String part : text.split(",", OptionLimits.MAX_IDS + 1)) {
+            if (ids.size() == OptionLimits.MAX_IDS) {
+                throw new InvalidRequestException(option, "more than " + OptionLimits.MAX_IDS + " token ids");
+            }
             String s = part.strip();
             try {
                 ids.add(Integer.parseInt(s));

@@ -1,6 +1,7 @@
 package dev.dream4j.cli;
 
 import dev.dream4j.Dream4jModel;
+import dev.dream4j.api.InvalidRequestException;
 import dev.dream4j.spi.backend.Logits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,13 +30,21 @@ final class LogitsCommand implements Callable<Integer> {
     public Integer call() {
         int[] tokens = Ids.parseArray("ids", ids);
         try (Dream4jModel lm = model.open()) {
+            long values = (long) tokens.length * lm.info().vocabSize();
+            if (values > Integer.MAX_VALUE - 8) { // one float[] holds every row
+                throw new InvalidRequestException("ids", tokens.length + " ids x " + lm.info().vocabSize()
+                        + " vocabulary rows is more logits than one array holds; pass at most "
+                        + ((Integer.MAX_VALUE - 8) / lm.info().vocabSize()) + " ids");
+            }
             Logits logits = lm.logits(tokens);
             PrintWriter out = spec.commandLine().getOut();
-            // Streamed by hand: a 152064-wide row would be a large intermediate object graph for Jackson.
-            StringBuilder sb = new StringBuilder(logits.rows() * logits.vocab() * 12 + 16);
-            sb.append("{\"logits\":[");
+            // Streamed by hand, one row at a time: a 152064-wide row would be a large object graph for Jackson, and
+            // all rows in one buffer overflow an int past ~1,177 rows of such a vocabulary.
+            StringBuilder sb = new StringBuilder(logits.vocab() * 12 + 16);
+            out.print("{\"logits\":[");
             float[] data = logits.data();
             for (int r = 0; r < logits.rows(); r++) {
+                sb.setLength(0);
                 if (r > 0) sb.append(',');
                 sb.append('[');
                 int off = logits.offset(r);
@@ -49,9 +58,9 @@ final class LogitsCommand implements Callable<Integer> {
                     }
                 }
                 sb.append(']');
+                out.print(sb);
             }
-            sb.append("]}");
-            out.println(sb);
+            out.println("]}");
             out.flush();
         }
         return 0;

@@ -43,7 +43,7 @@ final class ModelOptions {
         pluginDirectories.forEach(b::pluginDirectory);
         backendOptions.forEach(b::property);
         if (threads != null) {
-            b.threads(threads);
+            b.threads(OptionLimits.check("--threads", threads, 1, OptionLimits.maxThreads()));
         }
         return b.build();
     }

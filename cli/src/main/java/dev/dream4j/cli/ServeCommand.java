@@ -3,6 +3,7 @@ package dev.dream4j.cli;
 import dev.dream4j.Dream4jModel;
 import dev.dream4j.demo.DemoModel;
 import dev.dream4j.server.Dream4jServer;
+import dev.dream4j.server.RequestGuard;
 import dev.dream4j.server.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,10 +47,21 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-body", defaultValue = "1048576", paramLabel = "BYTES", description = "Largest request body (default: ${DEFAULT-VALUE}).")
     long maxBody;
 
+    @Option(names = "--allow-host", paramLabel = "NAME", description = "A host name clients reach the server by, admitted in Host and Origin headers besides IP literals, localhost and --host; repeatable; '*' admits any (behind a proxy).")
+    java.util.List<String> allowHosts = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
+        }
+        try {
+            java.net.InetAddress.getByName(host); // an unknown host fails here in one line, not deep in the server
+        } catch (java.net.UnknownHostException | SecurityException e) {
+            throw new dev.dream4j.api.InvalidRequestException("--host", "cannot resolve '" + host + "'");
+        }
+        if (host.isBlank() || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@')) {
+            throw new dev.dream4j.api.InvalidRequestException("--host", "'" + host + "' is not a host name or address");
         }
         if (maxInFlight < 1 || maxQueue < 0 || timeoutSeconds < 1 || maxBody < 1024) {
             throw new IllegalArgumentException("--max-in-flight >= 1, --max-queue >= 0, --timeout >= 1 and --max-body >= 1024 are required");
@@ -58,7 +70,7 @@ final class ServeCommand implements Callable<Integer> {
                 : DemoModel.NAME.equals(model.model) ? "tiny-dream-code" : model.directory().toAbsolutePath().normalize().getFileName().toString();
         ServerConfig config = ServerConfig.defaults(name).withHost(host).withPort(port)
                 .withConcurrency(maxInFlight, maxQueue).withMaxBodyBytes(maxBody).withRequestTimeout(Duration.ofSeconds(timeoutSeconds));
-        try (Dream4jModel lm = model.open(); Dream4jServer server = Dream4jServer.start(lm, config)) {
+        try (Dream4jModel lm = model.open(); Dream4jServer server = Dream4jServer.start(lm, config, RequestGuard.of(host, allowHosts))) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dream4j-serve-shutdown"));
             spec.commandLine().getErr().println("dream4j: serving " + name + " on " + server.url() + " (open it in a browser to watch the canvas)");
             spec.commandLine().getErr().flush();

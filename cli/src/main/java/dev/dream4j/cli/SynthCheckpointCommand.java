@@ -34,6 +34,10 @@ final class SynthCheckpointCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionLimits.check("--shards", shards, 1, OptionLimits.MAX_SHARDS);
+        if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+            throw new dev.dream4j.api.InvalidRequestException("--out", out + " exists and is not a directory");
+        }
         SyntheticCheckpoint.Builder b = SyntheticCheckpoint.builder().layers(layers).hidden(hidden).intermediate(intermediate)
                 .heads(heads).kvHeads(kvHeads).ropeTheta(ropeTheta).maxPositions(maxPositions).dtype(dtype).seed(seed)
                 .shards(shards).expandToken(!noExpand);

@@ -54,6 +54,11 @@ public final class Dream4jServer implements AutoCloseable {
 
     /** Binds {@code config.host():config.port()} and serves {@code model} until {@link #close()}. */
     public static Dream4jServer start(Dream4jModel model, ServerConfig config) {
+        return start(model, config, RequestGuard.of(config.host(), java.util.List.of()));
+    }
+
+    /** As {@link #start(Dream4jModel, ServerConfig)}, with {@code guard} in front of every route. */
+    public static Dream4jServer start(Dream4jModel model, ServerConfig config, RequestGuard guard) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(config, "config");
         WorkerPool pool = new WorkerPool(config.maxInFlight(), config.maxQueue());
@@ -62,7 +67,7 @@ public final class Dream4jServer implements AutoCloseable {
                 .setWorkerPoolSize(2));
         try {
             Endpoints endpoints = new Endpoints(model, config, pool, metrics, page());
-            Router router = router(vertx, config, endpoints);
+            Router router = router(vertx, config, endpoints, guard);
             HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
                     .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.requestTimeout().toSeconds() + 60))
                     .setIdleTimeoutUnit(TimeUnit.SECONDS);
@@ -86,8 +91,9 @@ public final class Dream4jServer implements AutoCloseable {
         }
     }
 
-    private static Router router(Vertx vertx, ServerConfig config, Endpoints e) {
+    private static Router router(Vertx vertx, ServerConfig config, Endpoints e, RequestGuard guard) {
         Router router = Router.router(vertx);
+        router.route().handler(guard);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
         router.get("/").handler(e::page);
         router.get("/index.html").handler(e::page);

@@ -132,7 +132,7 @@ final class Endpoints {
     private void submit(RoutingContext rc, String endpoint, Exchange ex, String promptField, Runnable job) {
         metrics.started();
         try {
-            pool.submit(() -> {
+            Runnable task = () -> {
                 long start = System.nanoTime();
                 try {
                     if (!ex.cancelled()) {
@@ -151,6 +151,13 @@ final class Endpoints {
                 } finally {
                     metrics.finished();
                     meanSeconds = 0.8 * meanSeconds + 0.2 * ((System.nanoTime() - start) / 1e9);
+                }
+            };
+            pool.submit(task);
+            // a queued request whose client left gives its queue slot back at once
+            ex.onClientGone(() -> {
+                if (pool.withdraw(task)) {
+                    metrics.finished();
                 }
             });
         } catch (RejectedExecutionException e) {

@@ -23,6 +23,7 @@ final class Exchange {
     private volatile End end = End.NONE;
     private boolean sseStarted;
     private long timer = -1;
+    private volatile Runnable onClientGone = () -> { };
 
     Exchange(RoutingContext rc, String endpoint, Metrics metrics) {
         this.rc = rc;
@@ -35,8 +36,17 @@ final class Exchange {
                 metrics.cancelled();
                 metrics.request(endpoint, 499);
                 cancelTimer();
+                onClientGone.run();
             }
         });
+    }
+
+    /** Runs {@code action} (on the event loop) when the client leaves before an answer; at once if it already left. */
+    void onClientGone(Runnable action) {
+        onClientGone = action;
+        if (end == End.CLIENT_GONE) {
+            action.run();
+        }
     }
 
     /** Answers {@code 504} (or an SSE error) when the request is not answered within {@code millis}. */

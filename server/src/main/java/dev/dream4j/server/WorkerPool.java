@@ -30,6 +30,11 @@ final class WorkerPool implements AutoCloseable {
         pool.execute(job);
     }
 
+    /** Takes a job that has not started out of the queue, freeing its slot; false when it already started. */
+    boolean withdraw(Runnable job) {
+        return pool.remove(job);
+    }
+
     int queueLength() {
         return pool.getQueue().size();
     }

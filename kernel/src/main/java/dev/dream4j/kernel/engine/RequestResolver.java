@@ -23,6 +23,8 @@ import java.util.OptionalInt;
 public final class RequestResolver {
     /** transformers' {@code GenerationConfig.max_length} default, which {@code generate} treats as "not set". */
     static final int HF_DEFAULT_MAX_LENGTH = 20;
+    /** The most steps a checkpoint's generation_config.json may ask for by default (a request may ask for more). */
+    public static final int MAX_DEFAULT_STEPS = 16_384;
 
     private final ModelDescription model;
 
@@ -32,6 +34,9 @@ public final class RequestResolver {
 
     public ResolvedGeneration resolve(GenerationRequest request, int promptLength) {
         GenerationDefaults d = model.defaults();
+        if (request.maxNewTokens().isEmpty() && request.maxLength().isEmpty()) {
+            d.maxNewTokens().ifPresent(v -> intFromConfig("max_new_tokens", v, x -> x >= 1, ">= 1"));
+        }
         int canvas;
         String lengthParameter = "max_new_tokens";
         if (request.maxNewTokens().isPresent()) {
@@ -58,20 +63,51 @@ public final class RequestResolver {
         }
         String sampler = request.sampler().or(d::alg).orElseThrow(() -> new InvalidRequestException("sampler",
                 "no sampler requested and the " + model.family() + " family declares no default sampler"));
-        int steps = request.steps().isPresent() ? request.steps().getAsInt() : d.steps().orElse(canvas - promptLength);
-        double temperature = request.temperature().isPresent() ? request.temperature().getAsDouble() : d.temperature().orElse(0.0);
+        int steps = request.steps().isPresent() ? request.steps().getAsInt()
+                : intFromConfig("steps", d.steps().orElse(canvas - promptLength), v -> v >= 1 && v <= MAX_DEFAULT_STEPS, "[1, " + MAX_DEFAULT_STEPS + "]");
+        double temperature = request.temperature().isPresent() ? request.temperature().getAsDouble()
+                : fromConfig("temperature", d.temperature().orElse(0.0), v -> v >= 0 && Double.isFinite(v), "a finite number >= 0");
         var topP = request.topP().isPresent() ? request.topP() : d.topP();
-        // top_k 0 asks for no top-k filter, overriding a family default
+        if (request.topP().isEmpty() && topP.isPresent()) {
+            fromConfig("top_p", topP.getAsDouble(), v -> v > 0 && v <= 1, "in (0, 1]");
+        }
         var topK = request.topK().isPresent() ? request.topK() : d.topK();
+        if (request.topK().isEmpty() && topK.isPresent()) {
+            intFromConfig("top_k", topK.getAsInt(), v -> v >= 0, ">= 0 (0 = no top-k)");
+        }
+        // top_k 0 asks for no top-k filter (as in transformers), overriding a family default such as Dream's 50
         if (topK.isPresent() && topK.getAsInt() <= 0) {
             topK = java.util.OptionalInt.empty();
         }
-        double algTemp = request.algTemp().isPresent() ? request.algTemp().getAsDouble() : d.algTemp().orElse(0.0);
-        double eps = request.eps().isPresent() ? request.eps().getAsDouble() : d.eps().orElse(Schedule.DEFAULT_EPS);
-        double padPenalty = request.padPenalty().isPresent() ? request.padPenalty().getAsDouble() : d.padPenalty().orElse(0.0);
+        double algTemp = request.algTemp().isPresent() ? request.algTemp().getAsDouble()
+                : fromConfig("alg_temp", d.algTemp().orElse(0.0), v -> v >= 0 && Double.isFinite(v), "a finite number >= 0");
+        double eps = request.eps().isPresent() ? request.eps().getAsDouble()
+                : fromConfig("eps", d.eps().orElse(Schedule.DEFAULT_EPS), v -> v > 0 && v < 1, "in (0, 1)");
+        double padPenalty = request.padPenalty().isPresent() ? request.padPenalty().getAsDouble()
+                : fromConfig("pad_penalty", d.padPenalty().orElse(0.0), v -> v >= 0 && Double.isFinite(v), "a finite number >= 0");
         long seed = request.seed().isPresent() ? request.seed().getAsLong() : new SecureRandom().nextLong();
         return new ResolvedGeneration(sampler, new SamplingParams(temperature, topP, topK, algTemp, eps, padPenalty, steps),
                 canvas, promptLength, seed).withCfgScale(request.cfgScale().orElse(0.0));
+    }
+
+    /**
+     * {@code value}, a default from the checkpoint's generation_config.json, when {@code valid}; otherwise an error
+     * naming the file and the field. Requests are validated when built; these defaults only here, where they meet one.
+     */
+    private static double fromConfig(String field, double value, java.util.function.DoublePredicate valid, String range) {
+        if (!valid.test(value)) {
+            throw new InvalidRequestException(field, "generation_config.json sets " + field + " = " + value + "; it must be "
+                    + range + " (fix the file or pass " + field + " in the request)");
+        }
+        return value;
+    }
+
+    private static int intFromConfig(String field, int value, java.util.function.IntPredicate valid, String range) {
+        if (!valid.test(value)) {
+            throw new InvalidRequestException(field, "generation_config.json sets " + field + " = " + value + "; it must be "
+                    + range + " (fix the file or pass " + field + " in the request)");
+        }
+        return value;
     }
 
     /**

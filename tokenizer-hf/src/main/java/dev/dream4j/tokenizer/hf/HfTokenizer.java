@@ -5,7 +5,6 @@ import dev.dream4j.tokenizer.ChatTemplate;
 import dev.dream4j.tokenizer.StreamingDecoder;
 import dev.dream4j.tokenizer.Tokenizer;
 
-import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +135,7 @@ public final class HfTokenizer implements Tokenizer {
     static String nfc(String s) {
         for (int i = 0, n = s.length(); i < n; i++) {
             if (s.charAt(i) >= 0x300) {
-                return Normalizer.isNormalized(s, Normalizer.Form.NFC) ? s : Normalizer.normalize(s, Normalizer.Form.NFC);
+                return Nfc.normalize(s);
             }
         }
         return s;

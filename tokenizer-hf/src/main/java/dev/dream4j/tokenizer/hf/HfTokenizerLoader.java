@@ -25,6 +25,17 @@ final class HfTokenizerLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(HfTokenizerLoader.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Token ids must be below this (the largest published vocabularies have about 260k entries); a larger id would
+     * size the id tables by a hostile file rather than by the vocabulary. Raise with {@code -Ddream4j.tokenizer.maxVocab}.
+     */
+    static final int DEFAULT_MAX_VOCAB = 1 << 22;
+    /** Tokenizer files beyond this are refused before parsing (the largest real ones are tens of MiB). */
+    static final long MAX_FILE_BYTES = 512L << 20;
+
+    static int maxVocab() {
+        return Integer.getInteger("dream4j.tokenizer.maxVocab", DEFAULT_MAX_VOCAB);
+    }
 
     private HfTokenizerLoader() {
     }
@@ -47,6 +58,17 @@ final class HfTokenizerLoader {
     }
 
     private static JsonNode readJson(Path file) {
+        try {
+            // a FIFO or device would block or never end; a huge file would exhaust the heap
+            if (!Files.isRegularFile(file)) {
+                throw new TokenizerException(file + ": not a regular file");
+            }
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw new TokenizerException(file + ": " + Files.size(file) + " bytes, over the limit of " + MAX_FILE_BYTES);
+            }
+        } catch (IOException e) {
+            throw new TokenizerException(file + ": cannot read: " + e.getMessage(), e);
+        }
         try (InputStream in = Files.newInputStream(file)) {
             return readJson(in, file.toString());
         } catch (IOException e) {
@@ -66,6 +88,14 @@ final class HfTokenizerLoader {
         } catch (IOException e) {
             throw new TokenizerException(name + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    private static int checkId(String file, String field, int id, int maxVocab) {
+        if (id < 0 || id >= maxVocab) {
+            throw bad(file, field, "token id " + id + " is outside [0, " + maxVocab + ")"
+                    + (id >= maxVocab ? " (raise with -Ddream4j.tokenizer.maxVocab)" : ""));
+        }
+        return id;
     }
 
     private static TokenizerException bad(String file, String field, String what) {
@@ -110,12 +140,13 @@ final class HfTokenizerLoader {
 
         Map<String, Integer> tokenToId = new HashMap<>(vocabNode.size() * 2);
         int maxId = -1;
+        int maxVocab = maxVocab();
         for (Iterator<Map.Entry<String, JsonNode>> it = vocabNode.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
+            if (!e.getValue().isIntegralNumber() || !e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
                 throw bad(tf, "model.vocab", "the id of '" + e.getKey() + "' is not a non-negative integer");
             }
-            int id = e.getValue().asInt();
+            int id = checkId(tf, "model.vocab", e.getValue().asInt(), maxVocab);
             tokenToId.put(e.getKey(), id);
             maxId = Math.max(maxId, id);
         }
@@ -128,10 +159,15 @@ final class HfTokenizerLoader {
                 throw bad(tf, "added_tokens", "not an array");
             }
             for (JsonNode a : addedNode) {
-                if (!a.has("id") || !a.has("content")) {
+                if (!a.isObject() || !a.has("id") || !a.has("content")) {
                     throw bad(tf, "added_tokens", "an entry lacks id or content");
                 }
-                added.put(a.get("id").asInt(), addedToken(a.get("id").asInt(), a));
+                JsonNode idNode = a.get("id");
+                if (!idNode.isIntegralNumber() || !idNode.canConvertToInt()) {
+                    throw bad(tf, "added_tokens", "id " + idNode + " is not an integer");
+                }
+                int id = checkId(tf, "added_tokens", idNode.asInt(), maxVocab);
+                added.put(id, addedToken(id, a));
             }
         }
         JsonNode decoderMap = config.get("added_tokens_decoder");
@@ -147,7 +183,8 @@ final class HfTokenizerLoader {
                 } catch (NumberFormatException ex) {
                     throw bad(cf, "added_tokens_decoder", "key '" + e.getKey() + "' is not an id");
                 }
-                if (!e.getValue().has("content")) {
+                checkId(cf, "added_tokens_decoder", id, maxVocab);
+                if (!e.getValue().isObject() || !e.getValue().has("content")) {
                     throw bad(cf, "added_tokens_decoder." + id, "lacks content");
                 }
                 added.putIfAbsent(id, addedToken(id, e.getValue()));

@@ -20,12 +20,54 @@ import java.util.Map;
  */
 public final class JinjaTemplate implements ChatTemplate {
 
-    /** A template that cannot be parsed or that raised an exception while rendering. */
+    /**
+     * A template that cannot be parsed, that raised an exception while rendering, or that exceeded a
+     * {@linkplain Limits budget}. The message names the template line when it is known.
+     */
     public static final class TemplateException extends TokenizerException {
         private static final long serialVersionUID = 1L;
+        private final int line;
+        private final String detail;
 
         public TemplateException(String message) {
-            super(message);
+            this(message, 0);
+        }
+
+        TemplateException(String message, int line) {
+            super(line > 0 ? "template line " + line + ": " + message : message);
+            this.line = line;
+            this.detail = message;
+        }
+
+        /** The 1-based template line at fault, or 0 when unknown. */
+        public int line() {
+            return line;
+        }
+
+        /** This error located at {@code templateLine}, unless it already names a line. */
+        TemplateException at(int templateLine) {
+            return line > 0 || templateLine <= 0 ? this : new TemplateException(detail, templateLine);
+        }
+    }
+
+    /**
+     * The sandbox budgets of one render. Templates come from downloaded checkpoints, so rendering is bounded: every
+     * executed node, loop iteration, range element and evaluated list item costs a step, every built string or list
+     * costs a step per 16 characters or elements; the rendered text is capped; block and expression nesting is capped
+     * at parse time.
+     *
+     * @param maxSteps       the step budget of one render
+     * @param maxOutputChars the largest rendered text, and the largest string or list a template may build
+     * @param maxDepth       the deepest nesting of blocks, brackets and values
+     */
+    public record Limits(long maxSteps, int maxOutputChars, int maxDepth) {
+        /** 2 million steps, 4 Mi characters, depth 64: far above any published chat template. */
+        public static final Limits DEFAULT = new Limits(2_000_000, 4 << 20, 64);
+
+        public Limits {
+            if (maxSteps < 1 || maxOutputChars < 1 || maxDepth < 1) {
+                throw new IllegalArgumentException("template limits must be positive: " + maxSteps + ", " + maxOutputChars + ", " + maxDepth);
+            }
         }
     }
 
@@ -36,13 +78,42 @@ public final class JinjaTemplate implements ChatTemplate {
         }
     };
 
+    /** {@code str()} of a list or dict is built outside a render's budget, so it has fixed caps. */
+    private static final int MAX_REPR_CHARS = 16 << 20;
+    private static final int MAX_REPR_DEPTH = 256;
+    private static final int MAX_INDENT = 64;
+
     private final List<Node> body;
     private final Map<String, Object> globals;
+    private final Limits limits;
 
     /** Parses {@code source}; {@code globals} (for example bos_token) are visible to the template. */
     public JinjaTemplate(String source, Map<String, Object> globals) {
-        this.body = new Parser(lex(source)).parseBody();
+        this(source, globals, Limits.DEFAULT);
+    }
+
+    /**
+     * Parses {@code source} under {@code limits}.
+     *
+     * @throws TemplateException naming the template line when the source is malformed or nested too deeply
+     */
+    public JinjaTemplate(String source, Map<String, Object> globals, Limits limits) {
+        this.limits = limits;
+        this.body = parse(source, limits);
         this.globals = Map.copyOf(globals);
+    }
+
+    private static List<Node> parse(String source, Limits limits) {
+        Parser parser = new Parser(lex(source), limits.maxDepth());
+        try {
+            return parser.parseBody();
+        } catch (TemplateException e) {
+            throw e.at(parser.line());
+        } catch (StackOverflowError e) {
+            throw new TemplateException("template nested too deeply to parse", parser.line());
+        } catch (RuntimeException e) { // a parser gap must not escape as an untyped error
+            throw new TemplateException("cannot parse: " + e, parser.line());
+        }
     }
 
     @Override
@@ -62,13 +133,21 @@ public final class JinjaTemplate implements ChatTemplate {
 
     /** Renders with arbitrary variables (messages as maps, tools, ...). */
     public String render(Map<String, Object> variables) {
-        Ctx ctx = new Ctx();
+        Ctx ctx = new Ctx(limits);
         ctx.scopes.push(new HashMap<>(globals));
         Map<String, Object> vars = new HashMap<>();
         variables.forEach((k, v) -> vars.put(k, normalize(v)));
         ctx.scopes.push(vars);
         StringBuilder out = new StringBuilder();
-        exec(body, ctx, out);
+        try {
+            exec(body, ctx, out);
+        } catch (TemplateException e) {
+            throw e.at(ctx.line);
+        } catch (StackOverflowError e) {
+            throw new TemplateException("recursion too deep (a self-referencing value?)", ctx.line);
+        } catch (RuntimeException e) { // an interpreter gap must not escape as an untyped error
+            throw new TemplateException("render failed: " + e, ctx.line);
+        }
         return out.toString();
     }
 
@@ -101,7 +180,7 @@ public final class JinjaTemplate implements ChatTemplate {
 
     // ------------------------------------------------------------------ lexing
 
-    private record Seg(char kind, String text, boolean trimLeft, boolean trimRight) {
+    private record Seg(char kind, String text, boolean trimLeft, boolean trimRight, int line) {
         // kind: 'T' text, '{' output, '%' statement, '#' comment
     }
 
@@ -110,8 +189,13 @@ public final class JinjaTemplate implements ChatTemplate {
         int i = 0;
         int n = src.length();
         StringBuilder text = new StringBuilder();
+        int[] lines = {1, 0}; // line, offset it was counted to (lexing only moves forward)
+        int line = 1;
         while (i < n) {
             char c = src.charAt(i);
+            if (text.isEmpty()) {
+                line = lineAt(src, i, lines);
+            }
             if (c == '{' && i + 1 < n && "{%#".indexOf(src.charAt(i + 1)) >= 0) {
                 char kind = src.charAt(i + 1);
                 char close = kind == '{' ? '}' : kind;
@@ -140,15 +224,15 @@ public final class JinjaTemplate implements ChatTemplate {
                     j++;
                 }
                 if (end < 0) {
-                    throw new TemplateException("unclosed tag at offset " + i);
+                    throw new TemplateException("unclosed tag", lineAt(src, i, lines));
                 }
                 boolean trimRight = end > start && src.charAt(end - 1) == '-';
                 int contentEnd = end > start && (src.charAt(end - 1) == '-' || src.charAt(end - 1) == '+') ? end - 1 : end;
                 if (!text.isEmpty()) {
-                    raw.add(new Seg('T', text.toString(), false, false));
+                    raw.add(new Seg('T', text.toString(), false, false, line));
                     text.setLength(0);
                 }
-                raw.add(new Seg(kind, src.substring(start, contentEnd).strip(), trimLeft, trimRight));
+                raw.add(new Seg(kind, src.substring(start, contentEnd).strip(), trimLeft, trimRight, lineAt(src, i, lines)));
                 i = end + 2;
             } else {
                 text.append(c);
@@ -156,7 +240,7 @@ public final class JinjaTemplate implements ChatTemplate {
             }
         }
         if (!text.isEmpty()) {
-            raw.add(new Seg('T', text.toString(), false, false));
+            raw.add(new Seg('T', text.toString(), false, false, line));
         }
         // whitespace control, then trim_blocks / lstrip_blocks
         List<Seg> out = new ArrayList<>();
@@ -192,10 +276,21 @@ public final class JinjaTemplate implements ChatTemplate {
                 }
             }
             if (!t.isEmpty()) {
-                out.add(new Seg('T', t, false, false));
+                out.add(new Seg('T', t, false, false, s.line()));
             }
         }
         return out;
+    }
+
+    /** The 1-based line of offset {@code at}, counting on from the last call's position in {@code state}. */
+    private static int lineAt(String src, int at, int[] state) {
+        for (int k = state[1]; k < at; k++) {
+            if (src.charAt(k) == '\n') {
+                state[0]++;
+            }
+        }
+        state[1] = Math.max(state[1], at);
+        return state[0];
     }
 
     // ------------------------------------------------------------------ expression tokens
@@ -245,7 +340,11 @@ public final class JinjaTemplate implements ChatTemplate {
                             case 't' -> sb.append('\t');
                             case 'r' -> sb.append('\r');
                             case 'u' -> {
-                                sb.append((char) Integer.parseInt(src.substring(j + 1, j + 5), 16));
+                                int v = j + 5 <= n ? hex4(src, j + 1) : -1;
+                                if (v < 0) {
+                                    throw new TemplateException("bad \\u escape in string literal: a \\u needs 4 hex digits");
+                                }
+                                sb.append((char) v);
                                 j += 4;
                             }
                             default -> sb.append(e);
@@ -277,32 +376,76 @@ public final class JinjaTemplate implements ChatTemplate {
         return out;
     }
 
+    private static String abbreviate(String s) {
+        return s.length() <= 24 ? s : s.substring(0, 20) + "...";
+    }
+
+    private static int hex4(String src, int from) {
+        int v = 0;
+        for (int k = from; k < from + 4; k++) {
+            int d = Character.digit(src.charAt(k), 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = v * 16 + d;
+        }
+        return v;
+    }
+
     // ------------------------------------------------------------------ AST
 
     private sealed interface Node permits Text, Output, If, For, Set {
+        /** The template line the node starts on, for error messages. */
+        int line();
     }
 
-    private record Text(String text) implements Node {
+    private record Text(String text, int line) implements Node {
     }
 
-    private record Output(Expr expr) implements Node {
+    private record Output(Expr expr, int line) implements Node {
     }
 
-    private record If(List<Expr> conditions, List<List<Node>> branches, List<Node> otherwise) implements Node {
+    private record If(List<Expr> conditions, List<List<Node>> branches, List<Node> otherwise, int line) implements Node {
     }
 
-    private record For(List<String> vars, Expr iterable, Expr filter, List<Node> body, List<Node> otherwise) implements Node {
+    private record For(List<String> vars, Expr iterable, Expr filter, List<Node> body, List<Node> otherwise, int line) implements Node {
     }
 
-    private record Set(String name, String attr, Expr value) implements Node {
+    private record Set(String name, String attr, Expr value, int line) implements Node {
     }
 
     private interface Expr {
         Object eval(Ctx ctx);
     }
 
+    /** The state of one render: scopes, the line being executed and the budget spent so far. */
     private static final class Ctx {
         final Deque<Map<String, Object>> scopes = new ArrayDeque<>();
+        final Limits limits;
+        long steps;
+        int line;
+
+        Ctx(Limits limits) {
+            this.limits = limits;
+        }
+
+        /** Spends {@code n} steps of the budget. */
+        void step(long n) {
+            steps += n;
+            if (steps > limits.maxSteps()) {
+                throw new TemplateException("the template exceeded its budget of " + limits.maxSteps()
+                        + " steps (an endless or huge loop?)", line);
+            }
+        }
+
+        /** Accounts for building a value of {@code size} characters or elements before it is built. */
+        void build(long size) {
+            if (size > limits.maxOutputChars()) {
+                throw new TemplateException("the template built a value of " + size + " characters or items, over the limit of "
+                        + limits.maxOutputChars(), line);
+            }
+            step(1 + size / 16);
+        }
 
         Object get(String name) {
             for (Map<String, Object> s : scopes) {
@@ -318,10 +461,22 @@ public final class JinjaTemplate implements ChatTemplate {
 
     private static final class Parser {
         private final List<Seg> segs;
+        private final int maxDepth;
         private int pos;
+        private int depth;
 
-        Parser(List<Seg> segs) {
+        Parser(List<Seg> segs, int maxDepth) {
             this.segs = segs;
+            this.maxDepth = maxDepth;
+        }
+
+        /** The line of the segment being parsed (the last one at the end of the template). */
+        int line() {
+            return segs.isEmpty() ? 0 : segs.get(Math.min(pos, segs.size() - 1)).line();
+        }
+
+        private ExprParser expr(String text) {
+            return new ExprParser(tokens(text), maxDepth);
         }
 
         List<Node> parseBody() {
@@ -348,13 +503,12 @@ public final class JinjaTemplate implements ChatTemplate {
                 Seg s = segs.get(pos);
                 switch (s.kind()) {
                     case 'T' -> {
-                        out.add(new Text(s.text()));
+                        out.add(new Text(s.text(), s.line()));
                         pos++;
                     }
                     case '#' -> pos++;
                     case '{' -> {
-                        ExprParser p = new ExprParser(tokens(s.text()));
-                        out.add(new Output(p.parseFull()));
+                        out.add(new Output(expr(s.text()).parseFull(), s.line()));
                         pos++;
                     }
                     default -> {
@@ -364,7 +518,11 @@ public final class JinjaTemplate implements ChatTemplate {
                                 return out;
                             }
                         }
+                        if (++depth > maxDepth) {
+                            throw new TemplateException("blocks nested deeper than " + maxDepth);
+                        }
                         out.add(statement(s, kw));
+                        depth--;
                     }
                 }
             }
@@ -388,7 +546,7 @@ public final class JinjaTemplate implements ChatTemplate {
                 case "if" -> {
                     List<Expr> conds = new ArrayList<>();
                     List<List<Node>> branches = new ArrayList<>();
-                    conds.add(new ExprParser(tokens(rest)).parseFull());
+                    conds.add(expr(rest).parseFull());
                     branches.add(parseUntil("elif", "else", "endif"));
                     List<Node> otherwise = List.of();
                     while (true) {
@@ -396,7 +554,7 @@ public final class JinjaTemplate implements ChatTemplate {
                         String k = keyword(t);
                         pos++;
                         if (k.equals("elif")) {
-                            conds.add(new ExprParser(tokens(t.text().substring(4))).parseFull());
+                            conds.add(expr(t.text().substring(4)).parseFull());
                             branches.add(parseUntil("elif", "else", "endif"));
                         } else if (k.equals("else")) {
                             otherwise = parseUntil("endif");
@@ -406,10 +564,10 @@ public final class JinjaTemplate implements ChatTemplate {
                             break;
                         }
                     }
-                    return new If(conds, branches, otherwise);
+                    return new If(conds, branches, otherwise, s.line());
                 }
                 case "for" -> {
-                    ExprParser p = new ExprParser(tokens(rest));
+                    ExprParser p = expr(rest);
                     List<String> vars = new ArrayList<>();
                     vars.add(p.name());
                     while (p.accept(",")) {
@@ -428,22 +586,23 @@ public final class JinjaTemplate implements ChatTemplate {
                         otherwise = parseUntil("endfor");
                     }
                     expect("endfor");
-                    return new For(vars, iterable, filter, body, otherwise);
+                    return new For(vars, iterable, filter, body, otherwise, s.line());
                 }
                 case "set" -> {
-                    ExprParser p = new ExprParser(tokens(rest));
+                    ExprParser p = expr(rest);
                     String name = p.name();
                     String attr = p.accept(".") ? p.name() : null;
                     if (!p.accept("=")) {
                         throw new TemplateException("block {% set %} is not supported: {% set" + rest + " %}");
                     }
                     Expr value = p.parseFull();
-                    return new Set(name, attr, value);
+                    p.end();
+                    return new Set(name, attr, value, s.line());
                 }
                 case "generation" -> {
                     List<Node> body = parseUntil("endgeneration");
                     expect("endgeneration");
-                    return new If(List.of(c -> true), List.of(body), List.of());
+                    return new If(List.of(c -> true), List.of(body), List.of(), s.line());
                 }
                 default -> throw new TemplateException("unsupported statement {% " + s.text() + " %}");
             }
@@ -452,14 +611,27 @@ public final class JinjaTemplate implements ChatTemplate {
 
     private static final class ExprParser {
         private final List<Tok> toks;
+        private final int maxDepth;
         private int p;
+        private int depth;
 
-        ExprParser(List<Tok> toks) {
+        ExprParser(List<Tok> toks, int maxDepth) {
             this.toks = toks;
+            this.maxDepth = maxDepth;
         }
 
         private Tok peek() {
-            return toks.get(p);
+            return toks.get(Math.min(p, toks.size() - 1));
+        }
+
+        private Tok peekAt(int k) {
+            return toks.get(Math.min(p + k, toks.size() - 1));
+        }
+
+        private void enter() {
+            if (++depth > maxDepth) {
+                throw new TemplateException("expression nested deeper than " + maxDepth);
+            }
         }
 
         boolean accept(String op) {
@@ -513,13 +685,15 @@ public final class JinjaTemplate implements ChatTemplate {
         }
 
         Expr parseExpr() {
+            enter();
             Expr e = parseNoCond();
             if (acceptName("if")) {
                 Expr cond = parseOr();
                 Expr other = acceptName("else") ? parseExpr() : c -> UNDEFINED;
                 Expr then = e;
-                return c -> truthy(cond.eval(c)) ? then.eval(c) : other.eval(c);
+                e = c -> truthy(cond.eval(c)) ? then.eval(c) : other.eval(c);
             }
+            depth--;
             return e;
         }
 
@@ -555,7 +729,9 @@ public final class JinjaTemplate implements ChatTemplate {
 
         private Expr parseNot() {
             if (acceptName("not")) {
+                enter();
                 Expr e = parseNot();
+                depth--;
                 return c -> !truthy(e.eval(c));
             }
             return parseCompare();
@@ -572,7 +748,7 @@ public final class JinjaTemplate implements ChatTemplate {
                 } else if (peekName("in")) {
                     op = "in";
                     p++;
-                } else if (peekName("not") && toks.get(p + 1).type() == 'n' && toks.get(p + 1).s().equals("in")) {
+                } else if (peekName("not") && peekAt(1).type() == 'n' && peekAt(1).s().equals("in")) {
                     op = "not in";
                     p += 2;
                 } else {
@@ -591,7 +767,7 @@ public final class JinjaTemplate implements ChatTemplate {
                 if (accept("+")) {
                     Expr a = l;
                     Expr b = parseConcat();
-                    l = c -> add(a.eval(c), b.eval(c));
+                    l = c -> add(c, a.eval(c), b.eval(c));
                 } else if (accept("-")) {
                     Expr a = l;
                     Expr b = parseConcat();
@@ -607,7 +783,7 @@ public final class JinjaTemplate implements ChatTemplate {
             while (accept("~")) {
                 Expr a = l;
                 Expr b = parseMath2();
-                l = c -> str(a.eval(c)) + str(b.eval(c));
+                l = c -> concat(c, str(a.eval(c)), str(b.eval(c)));
             }
             return l;
         }
@@ -630,11 +806,16 @@ public final class JinjaTemplate implements ChatTemplate {
 
         private Expr parseUnary() {
             if (accept("-")) {
+                enter();
                 Expr e = parseUnary();
+                depth--;
                 return c -> arith('-', 0L, e.eval(c));
             }
             if (accept("+")) {
-                return parseUnary();
+                enter();
+                Expr e = parseUnary();
+                depth--;
+                return e;
             }
             return parseFilters(parsePostfix(parsePrimary()));
         }
@@ -649,7 +830,7 @@ public final class JinjaTemplate implements ChatTemplate {
                         callArgs(args, kwargs);
                     }
                     Expr base = e;
-                    e = c -> filter(name, base.eval(c), evalAll(args, c), evalAll(kwargs, c));
+                    e = c -> filter(c, name, base.eval(c), evalAll(args, c), evalAll(kwargs, c));
                 } else if (acceptName("is")) {
                     boolean negate = acceptName("not");
                     String name = name();
@@ -672,7 +853,7 @@ public final class JinjaTemplate implements ChatTemplate {
                 return;
             }
             do {
-                if (peek().type() == 'n' && toks.get(p + 1).type() == 'o' && toks.get(p + 1).s().equals("=")) {
+                if (peek().type() == 'n' && peekAt(1).type() == 'o' && peekAt(1).s().equals("=")) {
                     String k = name();
                     p++;
                     kwargs.put(k, parseExpr());
@@ -697,7 +878,12 @@ public final class JinjaTemplate implements ChatTemplate {
                     return c -> v;
                 }
                 case 'i' -> {
-                    long v = Long.parseLong(t.s());
+                    long v;
+                    try {
+                        v = Long.parseLong(t.s());
+                    } catch (NumberFormatException e) {
+                        throw new TemplateException("integer literal " + abbreviate(t.s()) + " is out of the 64-bit range");
+                    }
                     return c -> v;
                 }
                 case 'f' -> {
@@ -795,7 +981,7 @@ public final class JinjaTemplate implements ChatTemplate {
                         List<Expr> args = new ArrayList<>();
                         Map<String, Expr> kwargs = new LinkedHashMap<>();
                         callArgs(args, kwargs);
-                        e = c -> callMethod(base.eval(c), attr, evalAll(args, c));
+                        e = c -> callMethod(c, base.eval(c), attr, evalAll(args, c));
                     } else {
                         e = c -> attribute(base.eval(c), attr);
                     }
@@ -821,6 +1007,9 @@ public final class JinjaTemplate implements ChatTemplate {
                         }
                         parts[k] = parseExpr();
                     }
+                    if (!slice && parts[0] == null) {
+                        throw new TemplateException("empty subscript []");
+                    }
                     if (slice) {
                         e = c -> slice(base.eval(c), parts[0] == null ? null : parts[0].eval(c),
                                 parts[1] == null ? null : parts[1].eval(c), parts[2] == null ? null : parts[2].eval(c));
@@ -836,6 +1025,7 @@ public final class JinjaTemplate implements ChatTemplate {
     }
 
     private static List<Object> evalAll(List<Expr> es, Ctx c) {
+        c.step(es.size());
         List<Object> out = new ArrayList<>(es.size());
         for (Expr e : es) {
             out.add(e.eval(c));
@@ -853,9 +1043,11 @@ public final class JinjaTemplate implements ChatTemplate {
 
     private static void exec(List<Node> nodes, Ctx ctx, StringBuilder out) {
         for (Node n : nodes) {
+            ctx.line = n.line();
+            ctx.step(1);
             switch (n) {
-                case Text t -> out.append(t.text());
-                case Output o -> out.append(str(o.expr().eval(ctx)));
+                case Text t -> append(ctx, out, t.text());
+                case Output o -> append(ctx, out, str(o.expr().eval(ctx)));
                 case If i -> {
                     boolean done = false;
                     for (int k = 0; k < i.conditions().size() && !done; k++) {
@@ -886,9 +1078,18 @@ public final class JinjaTemplate implements ChatTemplate {
         }
     }
 
+    private static void append(Ctx ctx, StringBuilder out, String s) {
+        if ((long) out.length() + s.length() > ctx.limits.maxOutputChars()) {
+            throw new TemplateException("the rendered text exceeds " + ctx.limits.maxOutputChars() + " characters", ctx.line);
+        }
+        ctx.step(s.length() / 16);
+        out.append(s);
+    }
+
     private static void execFor(For f, Ctx ctx, StringBuilder out) {
         List<Object> items = new ArrayList<>();
         for (Object o : iterate(f.iterable().eval(ctx))) {
+            ctx.step(1);
             if (f.filter() != null) {
                 ctx.scopes.push(new HashMap<>());
                 bind(f.vars(), o, ctx.scopes.peek());
@@ -906,6 +1107,8 @@ public final class JinjaTemplate implements ChatTemplate {
         }
         int len = items.size();
         for (int i = 0; i < len; i++) {
+            ctx.line = f.line();
+            ctx.step(1);
             Map<String, Object> scope = new HashMap<>();
             Map<String, Object> loop = new HashMap<>();
             loop.put("index0", (long) i);
@@ -994,26 +1197,40 @@ public final class JinjaTemplate implements ChatTemplate {
     }
 
     private static String pyRepr(Object v) {
+        StringBuilder sb = new StringBuilder();
+        pyRepr(v, sb, 0);
+        return sb.toString();
+    }
+
+    /** Python's repr of a value; hard-capped because it runs outside a render's budget (in {@code str}). */
+    private static void pyRepr(Object v, StringBuilder sb, int depth) {
+        if (depth > MAX_REPR_DEPTH || sb.length() > MAX_REPR_CHARS) {
+            throw new TemplateException(depth > MAX_REPR_DEPTH ? "value nested deeper than " + MAX_REPR_DEPTH
+                    + " (a self-referencing value?)" : "value text over " + MAX_REPR_CHARS + " characters");
+        }
         if (v instanceof String s) {
-            return "'" + s.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'";
-        }
-        if (v instanceof List<?> l) {
-            StringBuilder sb = new StringBuilder("[");
+            sb.append('\'').append(s.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n")).append('\'');
+        } else if (v instanceof List<?> l) {
+            sb.append('[');
             for (int i = 0; i < l.size(); i++) {
-                sb.append(i > 0 ? ", " : "").append(pyRepr(l.get(i)));
+                sb.append(i > 0 ? ", " : "");
+                pyRepr(l.get(i), sb, depth + 1);
             }
-            return sb.append(']').toString();
-        }
-        if (v instanceof Map<?, ?> m) {
-            StringBuilder sb = new StringBuilder("{");
+            sb.append(']');
+        } else if (v instanceof Map<?, ?> m) {
+            sb.append('{');
             boolean first = true;
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                sb.append(first ? "" : ", ").append(pyRepr(e.getKey())).append(": ").append(pyRepr(e.getValue()));
+                sb.append(first ? "" : ", ");
+                pyRepr(e.getKey(), sb, depth + 1);
+                sb.append(": ");
+                pyRepr(e.getValue(), sb, depth + 1);
                 first = false;
             }
-            return sb.append('}').toString();
+            sb.append('}');
+        } else {
+            sb.append(str(v));
         }
-        return str(v);
     }
 
     private static List<Object> iterate(Object v) {
@@ -1038,17 +1255,23 @@ public final class JinjaTemplate implements ChatTemplate {
         return v instanceof Number;
     }
 
-    private static Object add(Object a, Object b) {
+    private static String concat(Ctx c, String a, String b) {
+        c.build((long) a.length() + b.length());
+        return a + b;
+    }
+
+    private static Object add(Ctx c, Object a, Object b) {
         if (a instanceof String || b instanceof String) {
-            if (a instanceof String && b instanceof String) {
-                return (String) a + b;
+            if (a instanceof String x && b instanceof String y) {
+                return concat(c, x, y);
             }
             if (a == UNDEFINED || b == UNDEFINED) {
-                return str(a) + str(b);
+                return concat(c, str(a), str(b));
             }
             throw new TemplateException("cannot add " + typeName(a) + " and " + typeName(b));
         }
         if (a instanceof List<?> x && b instanceof List<?> y) {
+            c.build((long) x.size() + y.size());
             List<Object> out = new ArrayList<>(x);
             out.addAll(y);
             return out;
@@ -1069,6 +1292,9 @@ public final class JinjaTemplate implements ChatTemplate {
         }
         if (!isNumber(a) || !isNumber(b)) {
             throw new TemplateException("unsupported operand types for " + op + ": " + typeName(a) + " and " + typeName(b));
+        }
+        if ((op == '/' || op == 'd' || op == '%') && ((Number) b).doubleValue() == 0) {
+            throw new TemplateException(op == '%' ? "modulo by zero" : "division by zero");
         }
         if (a instanceof Long x && b instanceof Long y && op != '/') {
             return switch (op) {
@@ -1196,20 +1422,20 @@ public final class JinjaTemplate implements ChatTemplate {
             throw new TemplateException("cannot slice " + typeName(base));
         }
         int n = items.size();
-        long st = step == null ? 1 : (Long) step;
+        long st = step == null ? 1 : sliceIndex(step);
         if (st == 0) {
             throw new TemplateException("slice step cannot be zero");
         }
         List<Object> out = new ArrayList<>();
         if (st > 0) {
-            long a = start == null ? 0 : clampIndex((Long) start, n, 0, n);
-            long b = stop == null ? n : clampIndex((Long) stop, n, 0, n);
+            long a = start == null ? 0 : clampIndex(sliceIndex(start), n, 0, n);
+            long b = stop == null ? n : clampIndex(sliceIndex(stop), n, 0, n);
             for (long i = a; i < b; i += st) {
                 out.add(items.get((int) i));
             }
         } else {
-            long a = start == null ? n - 1 : clampIndex((Long) start, n, -1, n - 1);
-            long b = stop == null ? -1 : clampIndex((Long) stop, n, -1, n - 1);
+            long a = start == null ? n - 1 : clampIndex(sliceIndex(start), n, -1, n - 1);
+            long b = stop == null ? -1 : clampIndex(sliceIndex(stop), n, -1, n - 1);
             for (long i = a; i > b; i += st) {
                 out.add(items.get((int) i));
             }
@@ -1220,6 +1446,13 @@ public final class JinjaTemplate implements ChatTemplate {
             return sb.toString();
         }
         return out;
+    }
+
+    private static long sliceIndex(Object v) {
+        if (v instanceof Long l) {
+            return l;
+        }
+        throw new TemplateException("slice indices must be integers or none, got " + typeName(v));
     }
 
     private static long clampIndex(long i, int n, long lo, long hi) {
@@ -1246,7 +1479,29 @@ public final class JinjaTemplate implements ChatTemplate {
         return i < args.size() ? args.get(i) : null;
     }
 
-    private static Object callMethod(Object base, String name, List<Object> args) {
+    /** A required positional argument of {@code function}. */
+    private static Object need(List<Object> args, int i, String function) {
+        if (i >= args.size()) {
+            throw new TemplateException(function + "() takes at least " + (i + 1) + " argument" + (i == 0 ? "" : "s")
+                    + " (" + args.size() + " given)");
+        }
+        return args.get(i);
+    }
+
+    private static String replace(Ctx c, String s, String target, String replacement) {
+        if (target.isEmpty()) {
+            c.build((long) (s.length() + 1) * replacement.length() + s.length());
+        } else {
+            long count = 0;
+            for (int i = s.indexOf(target); i >= 0; i = s.indexOf(target, i + target.length())) {
+                count++;
+            }
+            c.build(s.length() + count * (replacement.length() - target.length()));
+        }
+        return s.replace(target, replacement);
+    }
+
+    private static Object callMethod(Ctx c, Object base, String name, List<Object> args) {
         if (base instanceof String s) {
             switch (name) {
                 case "strip":
@@ -1256,9 +1511,9 @@ public final class JinjaTemplate implements ChatTemplate {
                 case "rstrip":
                     return stripChars(s, arg(args, 0), false, true);
                 case "startswith":
-                    return s.startsWith(str(args.get(0)));
+                    return s.startsWith(str(need(args, 0, name)));
                 case "endswith":
-                    return s.endsWith(str(args.get(0)));
+                    return s.endsWith(str(need(args, 0, name)));
                 case "upper":
                     return s.toUpperCase(java.util.Locale.ROOT);
                 case "lower":
@@ -1267,16 +1522,16 @@ public final class JinjaTemplate implements ChatTemplate {
                 case "capitalize":
                     return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1).toLowerCase(java.util.Locale.ROOT);
                 case "replace":
-                    return s.replace(str(args.get(0)), str(args.get(1)));
+                    return replace(c, s, str(need(args, 0, name)), str(need(args, 1, name)));
                 case "find":
-                    return (long) s.indexOf(str(args.get(0)));
+                    return (long) s.indexOf(str(need(args, 0, name)));
                 case "count": {
-                    String t = str(args.get(0));
-                    long c = 0;
+                    String t = str(need(args, 0, name));
+                    long n = 0;
                     for (int i = s.indexOf(t); i >= 0 && !t.isEmpty(); i = s.indexOf(t, i + t.length())) {
-                        c++;
+                        n++;
                     }
-                    return c;
+                    return n;
                 }
                 case "split": {
                     List<Object> out = new ArrayList<>();
@@ -1290,6 +1545,9 @@ public final class JinjaTemplate implements ChatTemplate {
                         return out;
                     }
                     String t = str(sep);
+                    if (t.isEmpty()) { // Python's ValueError; an empty separator would also never advance below
+                        throw new TemplateException("split(): empty separator");
+                    }
                     int from = 0;
                     for (int i = s.indexOf(t); i >= 0; i = s.indexOf(t, from)) {
                         out.add(s.substring(from, i));
@@ -1300,9 +1558,11 @@ public final class JinjaTemplate implements ChatTemplate {
                 }
                 case "join": {
                     StringBuilder sb = new StringBuilder();
-                    List<Object> items = iterate(args.get(0));
+                    List<Object> items = iterate(need(args, 0, name));
                     for (int i = 0; i < items.size(); i++) {
-                        sb.append(i > 0 ? s : "").append(str(items.get(i)));
+                        String item = str(items.get(i));
+                        c.build((long) sb.length() + (i > 0 ? s.length() : 0) + item.length());
+                        sb.append(i > 0 ? s : "").append(item);
                     }
                     return sb.toString();
                 }
@@ -1322,7 +1582,7 @@ public final class JinjaTemplate implements ChatTemplate {
                 case "values":
                     return new ArrayList<>(m.values());
                 case "get": {
-                    Object k = args.get(0);
+                    Object k = need(args, 0, name);
                     return m.containsKey(k) ? m.get(k) : arg(args, 1);
                 }
                 default:
@@ -1349,11 +1609,21 @@ public final class JinjaTemplate implements ChatTemplate {
                 return ns;
             }
             case "range": {
-                long a = args.size() > 1 ? (Long) args.get(0) : 0;
-                long b = (Long) args.get(args.size() > 1 ? 1 : 0);
-                List<Object> out = new ArrayList<>();
-                for (long i = a; i < b; i++) {
-                    out.add(i);
+                need(args, 0, name);
+                long a = args.size() > 1 ? rangeArg(args.get(0)) : 0;
+                long b = rangeArg(args.get(args.size() > 1 ? 1 : 0));
+                long step = args.size() > 2 ? rangeArg(args.get(2)) : 1;
+                if (step == 0) {
+                    throw new TemplateException("range() step must not be zero");
+                }
+                long count = step > 0 ? (b > a ? (b - a - 1) / step + 1 : 0) : (a > b ? (a - b - 1) / -step + 1 : 0);
+                if (count < 0) { // the span overflowed a long
+                    count = Long.MAX_VALUE;
+                }
+                ctx.build(count);
+                List<Object> out = new ArrayList<>((int) count);
+                for (long i = 0, v = a; i < count; i++, v += step) {
+                    out.add(v);
                 }
                 return out;
             }
@@ -1366,7 +1636,17 @@ public final class JinjaTemplate implements ChatTemplate {
         }
     }
 
-    private static Object filter(String name, Object v, List<Object> args, Map<String, Object> kwargs) {
+    private static long rangeArg(Object v) {
+        if (v instanceof Long l) {
+            return l;
+        }
+        if (v instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        throw new TemplateException("range() arguments must be integers, got " + typeName(v));
+    }
+
+    private static Object filter(Ctx c, String name, Object v, List<Object> args, Map<String, Object> kwargs) {
         switch (name) {
             case "trim":
                 return stripChars(str(v), arg(args, 0), true, true);
@@ -1384,8 +1664,13 @@ public final class JinjaTemplate implements ChatTemplate {
                 throw new TemplateException("object of type " + typeName(v) + " has no length");
             case "tojson": {
                 Object indent = kwargs.getOrDefault("indent", arg(args, 0));
+                int spaces = indent instanceof Long l ? (int) Math.max(-1, Math.min(l, MAX_INDENT + 1)) : -1;
+                if (spaces > MAX_INDENT) {
+                    throw new TemplateException("tojson indent " + indent + " is over " + MAX_INDENT);
+                }
                 StringBuilder sb = new StringBuilder();
-                toJson(v, sb, indent instanceof Long l ? l.intValue() : -1, 0);
+                toJson(v, sb, spaces, 0, c.limits);
+                c.build(sb.length());
                 return sb.toString();
             }
             case "string":
@@ -1395,7 +1680,7 @@ public final class JinjaTemplate implements ChatTemplate {
             case "lower":
                 return str(v).toLowerCase(java.util.Locale.ROOT);
             case "capitalize":
-                return callMethod(str(v), "capitalize", List.of());
+                return callMethod(c, str(v), "capitalize", List.of());
             case "default":
             case "d": {
                 boolean bool = truthy(kwargs.getOrDefault("boolean", arg(args, 1)));
@@ -1410,7 +1695,7 @@ public final class JinjaTemplate implements ChatTemplate {
                 return l.isEmpty() ? UNDEFINED : l.get(l.size() - 1);
             }
             case "join":
-                return callMethod(args.isEmpty() ? "" : str(args.get(0)), "join", List.of(v));
+                return callMethod(c, args.isEmpty() ? "" : str(args.get(0)), "join", List.of(v));
             case "list":
                 return iterate(v);
             case "reverse": {
@@ -1422,9 +1707,9 @@ public final class JinjaTemplate implements ChatTemplate {
                 return l;
             }
             case "replace":
-                return str(v).replace(str(args.get(0)), str(args.get(1)));
+                return replace(c, str(v), str(need(args, 0, name)), str(need(args, 1, name)));
             case "items":
-                return callMethod(v, "items", List.of());
+                return callMethod(c, v, "items", List.of());
             case "int":
                 if (v instanceof Number n) {
                     return n.longValue();
@@ -1435,7 +1720,13 @@ public final class JinjaTemplate implements ChatTemplate {
                     return 0L;
                 }
             case "abs":
-                return v instanceof Long l ? Math.abs(l) : Math.abs(((Number) v).doubleValue());
+                if (v instanceof Long l) {
+                    return Math.abs(l);
+                }
+                if (v instanceof Number n) {
+                    return Math.abs(n.doubleValue());
+                }
+                throw new TemplateException("bad operand type for abs(): " + typeName(v));
             case "safe":
             case "e":
             case "escape":
@@ -1468,7 +1759,11 @@ public final class JinjaTemplate implements ChatTemplate {
     }
 
     /** JSON as Python's json.dumps(ensure_ascii=False) writes it (", " and ": " separators). */
-    private static void toJson(Object v, StringBuilder sb, int indent, int depth) {
+    private static void toJson(Object v, StringBuilder sb, int indent, int depth, Limits limits) {
+        if (depth > limits.maxDepth() || sb.length() > limits.maxOutputChars()) {
+            throw new TemplateException(depth > limits.maxDepth() ? "tojson: value nested deeper than " + limits.maxDepth()
+                    + " (a self-referencing value?)" : "tojson: output over " + limits.maxOutputChars() + " characters");
+        }
         if (v == null || v == UNDEFINED) {
             sb.append("null");
         } else if (v instanceof Boolean b) {
@@ -1506,7 +1801,7 @@ public final class JinjaTemplate implements ChatTemplate {
             for (int i = 0; i < l.size(); i++) {
                 sb.append(i > 0 ? (indent >= 0 ? "," : ", ") : "");
                 newline(sb, indent, depth + 1);
-                toJson(l.get(i), sb, indent, depth + 1);
+                toJson(l.get(i), sb, indent, depth + 1, limits);
             }
             newline(sb, indent, depth);
             sb.append(']');
@@ -1521,14 +1816,14 @@ public final class JinjaTemplate implements ChatTemplate {
                 sb.append(first ? "" : (indent >= 0 ? "," : ", "));
                 first = false;
                 newline(sb, indent, depth + 1);
-                toJson(String.valueOf(e.getKey()), sb, indent, depth + 1);
+                toJson(String.valueOf(e.getKey()), sb, indent, depth + 1, limits);
                 sb.append(": ");
-                toJson(e.getValue(), sb, indent, depth + 1);
+                toJson(e.getValue(), sb, indent, depth + 1, limits);
             }
             newline(sb, indent, depth);
             sb.append('}');
         } else {
-            toJson(v.toString(), sb, indent, depth);
+            toJson(v.toString(), sb, indent, depth, limits);
         }
     }
 
