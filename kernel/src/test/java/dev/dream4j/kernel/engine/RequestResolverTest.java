@@ -108,22 +108,24 @@ class RequestResolverTest {
                 defaults(noInt, OptionalDouble.of(-1), no, noInt, no, no),
                 defaults(noInt, no, OptionalDouble.of(0), noInt, no, no),
                 defaults(noInt, no, OptionalDouble.of(2), noInt, no, no),
-                defaults(noInt, no, no, OptionalInt.of(0), no, no),
                 defaults(noInt, no, no, OptionalInt.of(-3), no, no),
                 defaults(noInt, no, no, noInt, OptionalDouble.of(0), no),
                 defaults(noInt, no, no, noInt, OptionalDouble.of(1), no),
                 defaults(noInt, no, no, noInt, no, OptionalDouble.of(-1)),
                 defaults(OptionalInt.of(0), no, no, noInt, no, no),
                 defaults(OptionalInt.of(1_000_000), no, no, noInt, no, no));
-        List<String> fields = List.of("temperature", "top_p", "top_p", "top_k", "top_k", "eps", "eps", "pad_penalty", "steps", "steps");
+        List<String> fields = List.of("temperature", "top_p", "top_p", "top_k", "eps", "eps", "pad_penalty", "steps", "steps");
         for (int i = 0; i < bad.size(); i++) {
             RequestResolver r = new RequestResolver(withDefaults(bad.get(i)));
-            var e = assertThrows(InvalidRequestException.class, () -> r.resolve(req().seed(1).build(), 2), fields.get(i));
+            var e = assertThrows(InvalidRequestException.class, () -> r.resolve(req().sampler("entropy").seed(1).build(), 2), fields.get(i));
             assertEquals(fields.get(i), e.parameter());
             assertTrue(e.getMessage().contains("generation_config.json"), e.getMessage());
         }
         // a request that sets the field overrides the bad default
         RequestResolver r = new RequestResolver(withDefaults(bad.get(0)));
-        assertEquals(0.5, r.resolve(req().temperature(0.5).seed(1).build(), 2).params().temperature());
+        assertEquals(0.5, r.resolve(req().sampler("entropy").temperature(0.5).seed(1).build(), 2).params().temperature());
+        // top_k 0 in generation_config.json means no top-k, as in transformers
+        assertTrue(new RequestResolver(withDefaults(defaults(noInt, no, no, OptionalInt.of(0), no, no)))
+                .resolve(req().sampler("entropy").seed(1).build(), 2).params().topK().isEmpty());
     }
 }
