@@ -102,14 +102,15 @@ final class JavaCpuBackend implements Backend {
         int inter = spec.intermediateSize();
         int v = spec.vocabSize();
         WeightNames names = model.weights();
+        WeightFormat weights = WeightFormat.parse(options.properties().get(WeightFormat.OPTION));
         this.embed = tensor(cp, names.embedTokens(), v, h);
         this.finalNorm = vector(cp, names.finalNorm(), h);
-        this.lmHead = MatrixSource.of(tensor(cp, names.lmHead(), v, h));
+        this.lmHead = MatrixSource.load(cp, names.lmHead(), v, h, weights);
         this.layers = new Layer[spec.numLayers()];
         for (int l = 0; l < layers.length; l++) {
-            MatrixSource wq = MatrixSource.of(tensor(cp, names.layer(l, WeightNames.Q_WEIGHT), q, h));
-            MatrixSource wk = MatrixSource.of(tensor(cp, names.layer(l, WeightNames.K_WEIGHT), kv, h));
-            MatrixSource wv = MatrixSource.of(tensor(cp, names.layer(l, WeightNames.V_WEIGHT), kv, h));
+            MatrixSource wq = MatrixSource.load(cp, names.layer(l, WeightNames.Q_WEIGHT), q, h, weights);
+            MatrixSource wk = MatrixSource.load(cp, names.layer(l, WeightNames.K_WEIGHT), kv, h, weights);
+            MatrixSource wv = MatrixSource.load(cp, names.layer(l, WeightNames.V_WEIGHT), kv, h, weights);
             float[] bias = new float[q + 2 * kv];
             if (spec.attentionBias()) {
                 System.arraycopy(vector(cp, names.layer(l, WeightNames.Q_BIAS), q), 0, bias, 0, q);
@@ -120,10 +121,10 @@ final class JavaCpuBackend implements Backend {
                     vector(cp, names.layer(l, WeightNames.INPUT_NORM), h),
                     vector(cp, names.layer(l, WeightNames.POST_ATTENTION_NORM), h),
                     MatrixSource.stack(wq, wk, wv), bias,
-                    MatrixSource.of(tensor(cp, names.layer(l, WeightNames.O_WEIGHT), h, q)),
-                    MatrixSource.stack(MatrixSource.of(tensor(cp, names.layer(l, WeightNames.GATE_WEIGHT), inter, h)),
-                            MatrixSource.of(tensor(cp, names.layer(l, WeightNames.UP_WEIGHT), inter, h))),
-                    MatrixSource.of(tensor(cp, names.layer(l, WeightNames.DOWN_WEIGHT), h, inter)));
+                    MatrixSource.load(cp, names.layer(l, WeightNames.O_WEIGHT), h, q, weights),
+                    MatrixSource.stack(MatrixSource.load(cp, names.layer(l, WeightNames.GATE_WEIGHT), inter, h, weights),
+                            MatrixSource.load(cp, names.layer(l, WeightNames.UP_WEIGHT), inter, h, weights)),
+                    MatrixSource.load(cp, names.layer(l, WeightNames.DOWN_WEIGHT), h, inter, weights));
         }
         int d = spec.headDim();
         this.invFreq = new float[d / 2];
@@ -133,7 +134,7 @@ final class JavaCpuBackend implements Backend {
         }
         int threads = options.threadsOrAvailable();
         this.pool = new Parallel(threads);
-        this.capabilities = new BackendCapabilities(MAX_BATCH, true, true, EnumSet.of(DType.BF16, DType.F16, DType.F32));
+        this.capabilities = new BackendCapabilities(MAX_BATCH, true, true, EnumSet.of(DType.BF16, DType.F16, DType.F32, DType.I8, DType.U8));
         LOG.debug("java-cpu backend opened: {} layers, hidden {}, {} threads, vector species {}", layers.length, h, threads, F);
     }
 

@@ -21,6 +21,7 @@ public final class Kernels implements AutoCloseable {
             case BF16 -> new MatrixSource.Bf16(n, k, weights);
             case F16 -> new MatrixSource.F16(n, k, weights);
             case F32 -> new MatrixSource.F32(n, k, weights);
+            case I8, U8 -> throw new IllegalArgumentException("quantized weights need their scales: use gemmQuantized");
         };
         Gemm.gemm(a, 0, k, m, w, c, 0, n, pool);
     }
