@@ -33,6 +33,8 @@ public final class QuantizedExporterProvider implements ExporterProvider {
     private static final Logger LOG = LoggerFactory.getLogger(QuantizedExporterProvider.class);
     public static final String NAME = "java-cpu-quantized";
     static final String OUTPUT = "model.safetensors";
+    /** Written next to the weights: the type and each quantized matrix's relative error. */
+    static final String REPORT = "quantization.json";
 
     public QuantizedExporterProvider() {
         // cheap: nothing happens until export
@@ -91,11 +93,26 @@ public final class QuantizedExporterProvider implements ExporterProvider {
         try {
             Files.createDirectories(outDir);
             copyOtherFiles(checkpoint.directory(), outDir);
-            writer.write(outDir.resolve(OUTPUT));
+            Map<String, Double> errors = writer.write(outDir.resolve(OUTPUT));
+            writeReport(outDir.resolve(REPORT), f, errors);
         } catch (IOException e) {
             throw new BackendException("could not write " + outDir.resolve(OUTPUT) + ": " + e.getMessage(), e);
         }
         LOG.info("wrote {} ({} matrices as {})", outDir.resolve(OUTPUT), quantized, f.label());
+    }
+
+    /** {@code {"type": "q8_0", "block": 32, "relative_error": {"name": 0.0041, ...}}} (Frobenius norms per matrix). */
+    private static void writeReport(Path file, WeightFormat f, Map<String, Double> errors) throws IOException {
+        StringBuilder sb = new StringBuilder("{\n  \"type\": \"").append(f.label()).append("\",\n  \"block\": ")
+                .append(WeightFormat.BLOCK).append(",\n  \"relative_error\": {");
+        boolean first = true;
+        for (var e : errors.entrySet()) {
+            sb.append(first ? "\n    " : ",\n    ").append('"').append(e.getKey().replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append("\": ").append(String.format(java.util.Locale.ROOT, "%.6g", e.getValue()));
+            first = false;
+        }
+        sb.append("\n  }\n}\n");
+        Files.writeString(file, sb);
     }
 
     /** Copies config, tokenizer and other non-weight files; weights and their index are replaced by {@link #OUTPUT}. */
@@ -104,7 +121,7 @@ public final class QuantizedExporterProvider implements ExporterProvider {
         try (Stream<Path> s = Files.list(from)) {
             s.filter(Files::isRegularFile).forEach(files::add);
         }
-        Set<String> skip = Set.of(OUTPUT, "model.safetensors.index.json");
+        Set<String> skip = Set.of(OUTPUT, REPORT, "model.safetensors.index.json");
         for (Path p : files) {
             String n = p.getFileName().toString();
             if (n.endsWith(".safetensors") || skip.contains(n) || n.endsWith(".bin") || n.endsWith(".pt")

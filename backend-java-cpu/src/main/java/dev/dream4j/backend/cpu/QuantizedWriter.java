@@ -42,7 +42,12 @@ final class QuantizedWriter {
         entries.add(new Quant(name, src, f));
     }
 
-    void write(Path file) throws IOException {
+    /**
+     * Writes the file; returns each quantized matrix's relative error {@code ‖W − deq(Q)‖ / ‖W‖} (Frobenius), by
+     * name, in the order written.
+     */
+    java.util.Map<String, Double> write(Path file) throws IOException {
+        java.util.Map<String, Double> errors = new java.util.LinkedHashMap<>();
         StringBuilder json = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\",\"dream4j.quantized\":\"java-cpu\"}");
         long offset = 0;
         for (Entry e : entries) {
@@ -74,19 +79,22 @@ final class QuantizedWriter {
                             writeFully(ch, d.asSlice(o, Math.min(1L << 30, d.byteSize() - o)).asByteBuffer());
                         }
                     }
-                    case Quant q -> writeQuantized(ch, q);
+                    case Quant q -> errors.put(q.name(), writeQuantized(ch, q));
                 }
             }
         }
+        return errors;
     }
 
-    private static void writeQuantized(FileChannel ch, Quant q) throws IOException {
+    private static double writeQuantized(FileChannel ch, Quant q) throws IOException {
         int rows = q.src().rows;
         int cols = q.src().cols;
         int rowBytes = (int) q.f().rowBytes(cols);
         int blocks = (int) WeightFormat.blocks(cols);
         short[] scales = new short[rows * blocks];
         byte[] chunk = new byte[CHUNK_ROWS * rowBytes];
+        double[] err = new double[rows];
+        double[] norm = new double[rows];
         for (int r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
             int start = r0;
             int n = Math.min(CHUNK_ROWS, rows - r0);
@@ -94,12 +102,29 @@ final class QuantizedWriter {
                 float[] x = new float[cols];
                 q.src().readRow(start + i, 0, cols, x, 0);
                 Quantizer.quantizeRow(q.f(), x, cols, chunk, i * rowBytes, scales, (start + i) * blocks);
+                float[] y = new float[cols];
+                Quantizer.dequantizeRow(q.f(), chunk, i * rowBytes, scales, (start + i) * blocks, cols, y);
+                double e = 0;
+                double n2 = 0;
+                for (int k = 0; k < cols; k++) {
+                    e += (double) (x[k] - y[k]) * (x[k] - y[k]);
+                    n2 += (double) x[k] * x[k];
+                }
+                err[start + i] = e;
+                norm[start + i] = n2;
             });
             writeFully(ch, ByteBuffer.wrap(chunk, 0, n * rowBytes));
         }
         ByteBuffer s = ByteBuffer.allocate(scales.length * 2).order(ByteOrder.LITTLE_ENDIAN);
         MemorySegment.copy(scales, 0, MemorySegment.ofBuffer(s), ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, scales.length);
         writeFully(ch, s);
+        double e = 0;
+        double n2 = 0;
+        for (int r = 0; r < rows; r++) {
+            e += err[r];
+            n2 += norm[r];
+        }
+        return n2 == 0 ? 0 : Math.sqrt(e / n2);
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {

@@ -73,4 +73,22 @@ final class Quantizer {
     private static int nibble(float scaled) {
         return Math.max(0, Math.min(15, (int) Math.floor(scaled + 8.5f)));
     }
+
+    /** Scalar dequantization of one row (the format's definition; used for error reports). */
+    static void dequantizeRow(WeightFormat f, byte[] q, int qOff, short[] scales, int sOff, int cols, float[] out) {
+        for (int k = 0; k < cols; k++) {
+            int b = k / WeightFormat.BLOCK;
+            int i = k % WeightFormat.BLOCK;
+            float d = Float.float16ToFloat(scales[sOff + b]);
+            int v;
+            if (f == WeightFormat.Q8_0) {
+                v = q[qOff + b * WeightFormat.BLOCK + i];
+            } else {
+                int half = WeightFormat.BLOCK / 2;
+                int byt = q[qOff + b * half + i % half] & 0xff;
+                v = (i < half ? byt & 0x0f : byt >>> 4) - 8;
+            }
+            out[k] = v * d;
+        }
+    }
 }
