@@ -123,12 +123,13 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * Bytes of projection and lm_head weights one forward reads (the embedding is read row by row): 2 per weight for
-     * a bf16/f16 checkpoint (4 for f32), 34/32 for q8_0 and 18/32 for q4_0 (one fp16 scale per block of 32).
+     * a bf16/f16 checkpoint (4 for f32), 34/32 for q8_0 and 18/32 for q4_0 (one fp16 scale per block of 32; q4_0's
+     * LM head is q8_0). All of lm_head is counted although a step reads it only for its logit rows.
      */
     static double weightBytes(ModelSpec s, String weights, Path dir) throws IOException {
         double perLayer = (double) s.hiddenSize() * (s.qDim() + 2L * s.kvDim()) + (double) s.qDim() * s.hiddenSize()
                 + 3.0 * s.hiddenSize() * s.intermediateSize();
-        double n = perLayer * s.numLayers() + (double) s.vocabSize() * s.hiddenSize();
+        double head = (double) s.vocabSize() * s.hiddenSize();
         double perWeight = switch (weights) {
             case "q8_0" -> 34.0 / 32;
             case "q4_0" -> 18.0 / 32;
@@ -138,7 +139,8 @@ final class BenchCommand implements Callable<Integer> {
                 yield c.contains("\"float32\"") ? 4.0 : 2.0;
             }
         };
-        return n * perWeight;
+        double headPerWeight = "q4_0".equals(weights) ? 34.0 / 32 : perWeight; // q4_0 keeps the LM head at q8_0
+        return perLayer * s.numLayers() * perWeight + head * headPerWeight;
     }
 
     /** A STREAM-like copy: {@code threads} threads each copying its slice of a 64 MiB array; GB/s of read + write. */

@@ -105,7 +105,7 @@ final class JavaCpuBackend implements Backend {
         WeightFormat weights = WeightFormat.parse(options.properties().get(WeightFormat.OPTION));
         this.embed = tensor(cp, names.embedTokens(), v, h);
         this.finalNorm = vector(cp, names.finalNorm(), h);
-        this.lmHead = MatrixSource.load(cp, names.lmHead(), v, h, weights);
+        this.lmHead = MatrixSource.load(cp, names.lmHead(), v, h, weights.forLmHead());
         this.layers = new Layer[spec.numLayers()];
         for (int l = 0; l < layers.length; l++) {
             MatrixSource wq = MatrixSource.load(cp, names.layer(l, WeightNames.Q_WEIGHT), q, h, weights);

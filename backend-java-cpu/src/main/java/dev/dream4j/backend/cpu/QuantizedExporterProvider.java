@@ -25,8 +25,8 @@ import java.util.stream.Stream;
  * backend ({@code QUANTIZATION.md}), loaded memory-mapped like any safetensors checkpoint. Option {@code type}:
  * {@code q8_0} or {@code q4_0}.
  *
- * <p>Every rank-2 float tensor is quantized except the token embedding table (read row by row, so its size costs
- * no memory) and tensors with fewer than {@link WeightFormat#BLOCK} columns; the rest (norms, biases, embedding)
+ * <p>Every rank-2 float tensor is quantized (an untied LM head as {@link WeightFormat#forLmHead}) except the token
+ * embedding table (read row by row, so its size costs no memory) and tensors with fewer than {@link WeightFormat#BLOCK} columns; the rest (norms, biases, embedding)
  * is copied as stored. The JSON and tokenizer files of the directory are copied; {@code config.json} is unchanged.
  */
 public final class QuantizedExporterProvider implements ExporterProvider {
@@ -84,7 +84,7 @@ public final class QuantizedExporterProvider implements ExporterProvider {
             boolean matrix = t.rank() == 2 && !name.equals(embed) && t.dim(1) >= WeightFormat.BLOCK
                     && t.dim(0) <= Integer.MAX_VALUE && t.dim(1) <= Integer.MAX_VALUE;
             if (matrix) {
-                writer.addQuantized(name, MatrixSource.of(t), f);
+                writer.addQuantized(name, MatrixSource.of(t), name.equals(model.weights().lmHead()) ? f.forLmHead() : f);
                 quantized++;
             } else {
                 writer.addCopy(t);
@@ -94,17 +94,25 @@ public final class QuantizedExporterProvider implements ExporterProvider {
             Files.createDirectories(outDir);
             copyOtherFiles(checkpoint.directory(), outDir);
             Map<String, Double> errors = writer.write(outDir.resolve(OUTPUT));
-            writeReport(outDir.resolve(REPORT), f, errors);
+            String head = model.weights().lmHead();
+            writeReport(outDir.resolve(REPORT), f, head.equals(embed) ? null : f.forLmHead(), errors);
         } catch (IOException e) {
             throw new BackendException("could not write " + outDir.resolve(OUTPUT) + ": " + e.getMessage(), e);
         }
         LOG.info("wrote {} ({} matrices as {})", outDir.resolve(OUTPUT), quantized, f.label());
     }
 
-    /** {@code {"type": "q8_0", "block": 32, "relative_error": {"name": 0.0041, ...}}} (Frobenius norms per matrix). */
-    private static void writeReport(Path file, WeightFormat f, Map<String, Double> errors) throws IOException {
+    /**
+     * {@code {"type": "q4_0", "block": 32, "lm_head_type": "q8_0", "relative_error": {"name": 0.0041, ...}}}
+     * (Frobenius norms per matrix; {@code lm_head_type} only for an untied LM head).
+     */
+    private static void writeReport(Path file, WeightFormat f, WeightFormat lmHead, Map<String, Double> errors) throws IOException {
         StringBuilder sb = new StringBuilder("{\n  \"type\": \"").append(f.label()).append("\",\n  \"block\": ")
-                .append(WeightFormat.BLOCK).append(",\n  \"relative_error\": {");
+                .append(WeightFormat.BLOCK);
+        if (lmHead != null) {
+            sb.append(",\n  \"lm_head_type\": \"").append(lmHead.label()).append('"');
+        }
+        sb.append(",\n  \"relative_error\": {");
         boolean first = true;
         for (var e : errors.entrySet()) {
             sb.append(first ? "\n    " : ",\n    ").append('"').append(e.getKey().replace("\\", "\\\\").replace("\"", "\\\""))

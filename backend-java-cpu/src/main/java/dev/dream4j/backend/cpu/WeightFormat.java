@@ -35,6 +35,16 @@ enum WeightFormat {
         return label;
     }
 
+    /**
+     * The format for the LM head: q4_0 keeps it at q8_0. The LM head decides the argmax directly and is the matrix
+     * with the largest q4 error; llama.cpp's Q4_0 files likewise keep {@code output.weight} at a higher precision
+     * (Q6_K). It is one matrix of many (about 0.55 GB more than q4 for a 7B vocabulary, but read only for the rows
+     * a step asks logits for).
+     */
+    WeightFormat forLmHead() {
+        return this == Q4_0 ? Q8_0 : this;
+    }
+
     /** The safetensors dtype of the quantized values, or {@code null} for {@link #AS_STORED}. */
     DType storage() {
         return storage;
