@@ -71,8 +71,8 @@ final class QuantizeCommand implements Callable<Integer> {
         report.get("relative_error").properties().forEach(e -> errors.add(Map.entry(e.getKey(), e.getValue().asDouble())));
         errors.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()));
         double mean = errors.stream().mapToDouble(Map.Entry::getValue).average().orElse(0);
-        w.printf("matrices     %d quantized as %s, relative error ‖W−Q‖/‖W‖ mean %.4g, worst %.4g (%s)%n", errors.size(),
-                report.get("type").asText(), mean, errors.isEmpty() ? 0 : errors.getFirst().getValue(),
+        w.printf("matrices     %d quantized as %s%s, relative error ‖W−Q‖/‖W‖ mean %.4g, worst %.4g (%s)%n", errors.size(),
+                report.get("type").asText(), report.has("lm_head_type") ? " (lm_head " + report.get("lm_head_type").asText() + ")" : "", mean, errors.isEmpty() ? 0 : errors.getFirst().getValue(),
                 errors.isEmpty() ? "-" : errors.getFirst().getKey());
         if (!noEval) {
             compare(dir, w);

@@ -54,6 +54,13 @@ final class Gemm {
         }
     }
 
+    /** {@link #gemm} forced onto the blocked path whatever M (for the benchmark's small-path comparison). */
+    static void gemmBlocked(float[] a, int aOff, int lda, int m, MatrixSource w, float[] c, int cOff, int ldc, Parallel pool) {
+        if (m > 0 && w.rows > 0) {
+            blocked(a, aOff, lda, m, w, c, cOff, ldc, pool, pool, false);
+        }
+    }
+
     /**
      * The transposed product: {@code c[cOff + n*ldc + i] = Σ_k a[aOff + i*lda + k] · w[n][k]} for i &lt; m, n &lt; w.rows,
      * i.e. {@code C^T = W · A^T}. Same blocked path and per-element FMA chain as {@link #gemm} (so each element is

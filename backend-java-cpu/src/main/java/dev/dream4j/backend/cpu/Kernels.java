@@ -59,6 +59,16 @@ public final class Kernels implements AutoCloseable {
         Gemm.gemm(a, 0, w.source.cols, m, w.source, c, 0, w.source.rows, pool);
     }
 
+    /** {@link #gemm(float[], int, Weights, float[])} on the blocked path even where M would take the small path. */
+    public void gemmBlocked(float[] a, int m, Weights w, float[] c) {
+        Gemm.gemmBlocked(a, 0, w.source.cols, m, w.source, c, 0, w.source.rows, pool);
+    }
+
+    /** M below this takes the small-M path. */
+    public static int smallM() {
+        return Gemm.SMALL_M;
+    }
+
     /** The float vector species the kernels use. */
     public static String species() {
         return Gemm.F.toString();

@@ -52,7 +52,8 @@ public final class CpuBench {
         int[][] shapes = {{18944, 3584}, {3584, 18944}};
         double copy = streamCopy(threads);
         out.printf("STREAM-like copy: %.1f GB/s (read + write, %d threads, best of 5)%n", copy, threads);
-        out.printf("%6s %6s %6s %6s %10s %10s %10s %10s %8s%n", "format", "M", "N", "K", "MB", "ms", "GB/s", "GFLOPS", "x copy");
+        out.printf("%6s %6s %6s %6s %10s %10s %10s %10s %8s %12s%n", "format", "M", "N", "K", "MB", "ms", "GB/s", "GFLOPS", "x copy",
+                "blocked ms");
         try (Kernels kernels = new Kernels(threads); Arena arena = Arena.ofShared()) {
             for (int[] s : shapes) {
                 int n = s[0], k = s[1];
@@ -81,8 +82,22 @@ public final class CpuBench {
                             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
                         }
                         double gbs = kw.bytes() / best / 1e9;
-                        out.printf("%6s %6d %6d %6d %10.1f %10.2f %10.1f %10.1f %8.2f%n", f.trim(), m, n, k, kw.bytes() / 1e6,
-                                best * 1e3, gbs, 2.0 * m * n * k / best / 1e9, gbs / copy);
+                        // below Kernels.smallM() the same product on the blocked path, for comparison
+                        double blocked = Double.NaN;
+                        if (m < Kernels.smallM()) {
+                            for (int wc = 0; wc < 3; wc++) {
+                                kernels.gemmBlocked(a, m, kw, c);
+                            }
+                            blocked = Double.MAX_VALUE;
+                            for (int rep = 0; rep < reps; rep++) {
+                                long t0 = System.nanoTime();
+                                kernels.gemmBlocked(a, m, kw, c);
+                                blocked = Math.min(blocked, (System.nanoTime() - t0) / 1e9);
+                            }
+                        }
+                        out.printf("%6s %6d %6d %6d %10.1f %10.2f %10.1f %10.1f %8.2f %12s%n", f.trim(), m, n, k, kw.bytes() / 1e6,
+                                best * 1e3, gbs, 2.0 * m * n * k / best / 1e9, gbs / copy,
+                                Double.isNaN(blocked) ? "-" : String.format("%.2f", blocked * 1e3));
                     }
                 }
             }
