@@ -126,7 +126,13 @@ final class BenchCommand implements Callable<Integer> {
      * a bf16/f16 checkpoint (4 for f32), 34/32 for q8_0 and 18/32 for q4_0 (one fp16 scale per block of 32; q4_0's
      * LM head is q8_0). All of lm_head is counted although a step reads it only for its logit rows.
      */
-    static double weightBytes(ModelSpec s, String weights, Path dir) throws IOException {
+    static double weightBytes(ModelSpec s, String requested, Path dir) throws IOException {
+        String weights = requested;
+        Path report = dir.resolve("quantization.json"); // a directory written by `dream4j quantize`
+        if ("native".equals(weights) && Files.isReadable(report)) {
+            String r = Files.readString(report);
+            weights = r.contains("\"type\": \"q4_0\"") ? "q4_0" : r.contains("\"type\": \"q8_0\"") ? "q8_0" : weights;
+        }
         double perLayer = (double) s.hiddenSize() * (s.qDim() + 2L * s.kvDim()) + (double) s.qDim() * s.hiddenSize()
                 + 3.0 * s.hiddenSize() * s.intermediateSize();
         double head = (double) s.vocabSize() * s.hiddenSize();
