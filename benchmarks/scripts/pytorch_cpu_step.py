@@ -5,7 +5,7 @@ A self-contained Dream forward (Qwen2 layers, bidirectional attention, RoPE, Swi
 checkpoint's safetensors, so no `trust_remote_code` and no transformers version matter. Same work as `dream4j bench`:
 a canvas of L tokens, the last R rows through lm_head; best and mean of N timed forwards after warm-up.
 
-    pip install torch safetensors
+    pip install torch        # or: apt-get install python3-torch
     ./dream4j bench --model demo --threads 2 --canvas 256               # prints the demo directory and its times
     python3 benchmarks/scripts/pytorch_cpu_step.py --model /tmp/dream4j-tiny-dream-code-1-$USER --threads 2 --canvas 256
 
@@ -20,7 +20,26 @@ import os
 import time
 
 import torch
-from safetensors.torch import load_file
+
+DTYPES = {"BF16": torch.bfloat16, "F16": torch.float16, "F32": torch.float32, "I8": torch.int8, "U8": torch.uint8}
+
+
+def load_file(path):
+    """Reads a .safetensors file (8-byte header length, JSON header, raw little-endian data) without the package."""
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(n))
+        data = bytearray(f.read())
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        b, e = info["data_offsets"]
+        dt = DTYPES[info["dtype"]]
+        size = torch.empty(0, dtype=dt).element_size()
+        t = torch.frombuffer(data, dtype=dt, count=(e - b) // size, offset=b) if e > b else torch.empty(0, dtype=dt)
+        out[name] = t.reshape(info["shape"])
+    return out
 
 
 def load(model_dir, dtype):
@@ -69,7 +88,8 @@ def forward(cfg, w, ids, rows):
         v = v.view(L, nkv, hd).transpose(0, 1)
         k = k.repeat_interleave(nh // nkv, 0)
         v = v.repeat_interleave(nh // nkv, 0)
-        a = torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=False)  # Dream: bidirectional
+        # Dream: bidirectional attention, no mask (written out: scaled_dot_product_attention needs torch >= 2.0)
+        a = torch.softmax((q @ k.transpose(-1, -2)) / (hd ** 0.5), dim=-1) @ v
         x = x + torch.nn.functional.linear(a.transpose(0, 1).reshape(L, nh * hd), w[p + "self_attn.o_proj.weight"])
         xn = rms(x, w[p + "post_attention_layernorm.weight"], eps)
         g = torch.nn.functional.linear(xn, w[p + "mlp.gate_proj.weight"])
