@@ -12,4 +12,5 @@ module dev.dream4j.backend.cpu {
     uses dev.dream4j.spi.model.ModelFamily;
 
     provides dev.dream4j.spi.backend.BackendProvider with dev.dream4j.backend.cpu.JavaCpuBackendProvider;
+    provides dev.dream4j.spi.backend.ExporterProvider with dev.dream4j.backend.cpu.QuantizedExporterProvider;
 }

@@ -97,7 +97,7 @@ final class SafetensorsFile {
                 throw new CheckpointException(file, name, "header entry has no dtype");
             }
             DType dtype = DType.fromSafetensors(dtypeName).orElseThrow(() -> new CheckpointException(file, name,
-                    "unsupported dtype " + dtypeName + " (supported: BF16, F16, F32)"));
+                    "unsupported dtype " + dtypeName + " (supported: BF16, F16, F32, I8, U8)"));
             long[] shape = longs(file, name, "shape", info.get("shape"));
             long[] offsets = longs(file, name, "data_offsets", info.get("data_offsets"));
             if (offsets.length != 2) {

@@ -91,6 +91,7 @@ public final class SafetensorsWriter {
                         case BF16 -> buf.putShort(DType.floatToBf16(v));
                         case F16 -> buf.putShort(Float.floatToFloat16(v));
                         case F32 -> buf.putFloat(v);
+                        case I8, U8 -> buf.put((byte) (int) v);
                     }
                 }
             }

@@ -256,6 +256,7 @@ public record SyntheticCheckpoint(int layers, int hidden, int intermediate, int 
             case BF16 -> "bfloat16";
             case F16 -> "float16";
             case F32 -> "float32";
+            case I8, U8 -> throw new IllegalStateException("a synthetic checkpoint is written in a float dtype, not " + dtype);
         });
         c.put("transformers_version", "4.46.2");
         c.put("use_cache", false);
@@ -297,7 +298,13 @@ public record SyntheticCheckpoint(int layers, int hidden, int intermediate, int 
         public Builder ropeTheta(double v) { ropeTheta = v; return this; }
         public Builder rmsNormEps(double v) { rmsNormEps = v; return this; }
         public Builder maxPositions(int v) { maxPositions = v; return this; }
-        public Builder dtype(DType v) { dtype = v; return this; }
+        public Builder dtype(DType v) {
+            if (!v.isFloat()) {
+                throw new IllegalArgumentException("a synthetic checkpoint needs a float dtype (BF16, F16, F32), not " + v);
+            }
+            dtype = v;
+            return this;
+        }
         public Builder seed(long v) { seed = v; return this; }
         public Builder shards(int v) { shards = v; return this; }
         public Builder expandToken(boolean v) { expandToken = v; return this; }

@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Time full forward passes (one denoising step) of a checkpoint and print seconds, GFLOPS and peak memory.")
@@ -35,6 +37,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1", paramLabel = "N")
     int warmup;
 
+    @Option(names = "--weights", split = ",", paramLabel = "native,q8_0,q4_0",
+            description = "java-cpu weight formats to bench in this run (cpu.weights option; default: native only). "
+                    + "q8_0/q4_0 on a float checkpoint quantize on load.")
+    List<String> weights = new ArrayList<>(List.of("native"));
+
+    @Option(names = "--small-rows", defaultValue = "32", paramLabel = "R",
+            description = "Also time an R-row forward (a Fast-dLLM dual-cache window's GEMM work; 0 skips it).")
+    int smallRows;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -42,45 +53,136 @@ final class BenchCommand implements Callable<Integer> {
         OptionLimits.check("--logit-rows", logitRows, 1, canvas);
         OptionLimits.check("--iterations", iterations, 1, 1_000_000);
         OptionLimits.check("--warmup", warmup, 0, 1_000_000);
+        OptionLimits.check("--threads", model.threads, 1, OptionLimits.maxThreads());
+        double bandwidth = streamCopyGBs(model.threads == null ? Runtime.getRuntime().availableProcessors() : model.threads);
+        out.printf("memory       STREAM-like copy %.1f GB/s (read + write, best of 5, 64 MiB arrays)%n", bandwidth);
+        for (String w : weights) {
+            if (!resetPeakRss() && weights.size() > 1) {
+                out.println("note         peak RSS could not be reset between formats: each figure is the process peak so far");
+            }
+            if (!"native".equals(w)) {
+                model.backendOptions.put("cpu.weights", w);
+            }
+            benchOne(out, w, bandwidth);
+            model.backendOptions.remove("cpu.weights");
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void benchOne(PrintWriter out, String weightsLabel, double bandwidth) throws IOException {
         long loadStart = System.nanoTime();
         try (Dream4jModel lm = model.open()) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             ModelSpec s = lm.description().spec();
             OptionLimits.check("--canvas", canvas, 1, lm.description().contextLength());
             int rows = logitRows != null ? logitRows : Math.max(1, canvas / 2);
-            int[] tokens = new int[canvas];
-            for (int i = 0; i < canvas; i++) {
-                tokens[i] = i < canvas - rows ? (i * 7919) % Math.min(s.vocabSize(), 1000) : lm.description().tokens().mask();
-            }
-            int[] wanted = new int[rows];
-            for (int i = 0; i < rows; i++) {
-                wanted[i] = canvas - rows + i - 1 < 0 ? 0 : canvas - rows + i - 1;
-            }
-            ForwardBatch batch = ForwardBatch.single(tokens, wanted);
-            for (int i = 0; i < warmup; i++) {
-                lm.forwardForBench(batch);
-            }
-            double best = Double.MAX_VALUE;
-            double total = 0;
-            for (int i = 0; i < iterations; i++) {
-                long t0 = System.nanoTime();
-                lm.forwardForBench(batch);
-                double sec = (System.nanoTime() - t0) / 1e9;
-                best = Math.min(best, sec);
-                total += sec;
-            }
+            double[] full = time(lm, canvas, rows);
             double flops = s.forwardFlops(canvas, rows, canvas);
+            double bytes = weightBytes(s, weightsLabel, model.directory());
+            out.printf("%n== weights %s ==%n", weightsLabel);
             out.printf("model        %s (%d layers, hidden %d, heads %d/%d, intermediate %d, vocab %d)%n", model.directory(),
                     s.numLayers(), s.hiddenSize(), s.numHeads(), s.numKvHeads(), s.intermediateSize(), s.vocabSize());
             out.printf("backend      %s, threads %s%n", lm.info().backend(), model.threads == null ? "all" : model.threads);
             out.printf("load         %.2f s%n", loadSeconds);
             out.printf("canvas       %d tokens, %d lm_head rows%n", canvas, rows);
-            out.printf("forward      best %.4f s, mean %.4f s over %d%n", best, total / iterations, iterations);
-            out.printf("throughput   %.2f GFLOPS (best), %.3f GFLOP per forward%n", flops / best / 1e9, flops / 1e9);
+            out.printf("forward      best %.4f s, mean %.4f s over %d%n", full[0], full[1], iterations);
+            out.printf("throughput   %.2f GFLOPS (best), %.3f GFLOP per forward%n", flops / full[0] / 1e9, flops / 1e9);
+            if (smallRows > 0) {
+                double[] small = time(lm, smallRows, smallRows);
+                double smallFlops = s.forwardFlops(smallRows, smallRows, smallRows);
+                out.printf("%d-row step  best %.4f s, mean %.4f s: %.2f GFLOPS, weights %.1f MB -> %.1f GB/s = %.2f of the copy bandwidth%n",
+                        smallRows, small[0], small[1], smallFlops / small[0] / 1e9, bytes / 1e6, bytes / small[0] / 1e9,
+                        bytes / small[0] / 1e9 / bandwidth);
+            }
             out.printf("peak RSS     %s%n", peakRss());
             out.flush();
         }
-        return 0;
+    }
+
+    /** Best and mean seconds of a forward over {@code length} tokens with the last {@code rows} through lm_head. */
+    private double[] time(Dream4jModel lm, int length, int rows) {
+        ModelSpec s = lm.description().spec();
+        int[] tokens = new int[length];
+        for (int i = 0; i < length; i++) {
+            tokens[i] = i < length - rows ? (i * 7919) % Math.min(s.vocabSize(), 1000) : lm.description().tokens().mask();
+        }
+        int[] wanted = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            wanted[i] = Math.max(0, length - rows + i - 1);
+        }
+        ForwardBatch batch = ForwardBatch.single(tokens, wanted);
+        for (int i = 0; i < warmup; i++) {
+            lm.forwardForBench(batch);
+        }
+        double best = Double.MAX_VALUE;
+        double total = 0;
+        for (int i = 0; i < iterations; i++) {
+            long t0 = System.nanoTime();
+            lm.forwardForBench(batch);
+            double sec = (System.nanoTime() - t0) / 1e9;
+            best = Math.min(best, sec);
+            total += sec;
+        }
+        return new double[]{best, total / iterations};
+    }
+
+    /**
+     * Bytes of projection and lm_head weights one forward reads (the embedding is read row by row): 2 per weight for
+     * a bf16/f16 checkpoint (4 for f32), 34/32 for q8_0 and 18/32 for q4_0 (one fp16 scale per block of 32; q4_0's
+     * LM head is q8_0). All of lm_head is counted although a step reads it only for its logit rows.
+     */
+    static double weightBytes(ModelSpec s, String requested, Path dir) throws IOException {
+        String weights = requested;
+        Path report = dir.resolve("quantization.json"); // a directory written by `dream4j quantize`
+        if ("native".equals(weights) && Files.isReadable(report)) {
+            String r = Files.readString(report);
+            weights = r.contains("\"type\": \"q4_0\"") ? "q4_0" : r.contains("\"type\": \"q8_0\"") ? "q8_0" : weights;
+        }
+        double perLayer = (double) s.hiddenSize() * (s.qDim() + 2L * s.kvDim()) + (double) s.qDim() * s.hiddenSize()
+                + 3.0 * s.hiddenSize() * s.intermediateSize();
+        double head = (double) s.vocabSize() * s.hiddenSize();
+        double perWeight = switch (weights) {
+            case "q8_0" -> 34.0 / 32;
+            case "q4_0" -> 18.0 / 32;
+            default -> {
+                Path cfg = dir.resolve("config.json");
+                String c = Files.isReadable(cfg) ? Files.readString(cfg) : "";
+                yield c.contains("\"float32\"") ? 4.0 : 2.0;
+            }
+        };
+        double headPerWeight = "q4_0".equals(weights) ? 34.0 / 32 : perWeight; // q4_0 keeps the LM head at q8_0
+        return perLayer * s.numLayers() * perWeight + head * headPerWeight;
+    }
+
+    /** A STREAM-like copy: {@code threads} threads each copying its slice of a 64 MiB array; GB/s of read + write. */
+    static double streamCopyGBs(int threads) {
+        int n = 16 << 20; // 64 MiB per array: far beyond the caches, small next to the model
+        float[] a = new float[n];
+        float[] b = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        double best = 0;
+        for (int rep = 0; rep < 5; rep++) {
+            long t0 = System.nanoTime();
+            java.util.stream.IntStream.range(0, threads).parallel().forEach(t -> {
+                int from = (int) ((long) n * t / threads);
+                int to = (int) ((long) n * (t + 1) / threads);
+                System.arraycopy(a, from, b, from, to - from);
+            });
+            double sec = (System.nanoTime() - t0) / 1e9;
+            best = Math.max(best, 2.0 * 4 * n / sec / 1e9);
+        }
+        return best;
+    }
+
+    /** Resets VmHWM (Linux: write 5 to /proc/self/clear_refs) so each weight format gets its own peak. */
+    private static boolean resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // not Linux, or not allowed: the peak is then cumulative over the formats benched so far
+        }
     }
 
     /** VmHWM from /proc/self/status, where the platform has it. */

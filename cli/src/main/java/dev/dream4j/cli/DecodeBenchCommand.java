@@ -58,6 +58,13 @@ final class DecodeBenchCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME", description = "Backend plug-in (default: highest priority available).")
     String backend;
 
+    @Option(names = "--weights", split = ",", paramLabel = "native,q8_0,q4_0",
+            description = "java-cpu weight formats (cpu.weights option), one table each (default: native).")
+    List<String> weights = new ArrayList<>(List.of("native"));
+
+    /** The weight format of the current table. */
+    private String currentWeights = "native";
+
     /** One configuration of the table. */
     private record Config(String name, String uncached, UnaryOperator<GenerationRequest.Builder> settings) {
     }
@@ -70,6 +77,15 @@ final class DecodeBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         OptionLimits.check("--canvas", canvas, 2, OptionLimits.MAX_CANVAS);
         OptionLimits.check("--threads", threads, 1, OptionLimits.maxThreads());
+        for (String w : weights) {
+            currentWeights = w;
+            benchAll(out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void benchAll(PrintWriter out) throws IOException {
         if (!"none".equals(model)) {
             Path dir = DemoModel.NAME.equals(model) ? DemoModel.directory() : Path.of(model);
             try (Dream4jModel lm = open(dir)) {
@@ -98,12 +114,13 @@ final class DecodeBenchCommand implements Callable<Integer> {
                 }
             }
         }
-        out.flush();
-        return 0;
     }
 
     private Dream4jModel open(Path dir) {
         Dream4j.Builder b = Dream4j.builder().model(dir).backend(backend);
+        if (!"native".equals(currentWeights)) {
+            b.property("cpu.weights", currentWeights);
+        }
         if (threads != null) {
             b.threads(OptionLimits.check("--threads", threads, 1, OptionLimits.maxThreads()));
         }
@@ -163,8 +180,8 @@ final class DecodeBenchCommand implements Callable<Integer> {
                     slots[1] / (double) Math.max(1, slots[0] + slots[1])));
         }
         Row base = rows.getFirst();
-        out.printf("%n== %s: canvas %d (prompt %d + %d new), block %d, temperature 0, backend %s, threads %s ==%n", label, canvas,
-                prompt.length, newTokens, blockLength, lm.info().backend(), threads == null ? "all" : threads);
+        out.printf("%n== %s: canvas %d (prompt %d + %d new), block %d, temperature 0, backend %s, weights %s, threads %s ==%n", label, canvas,
+                prompt.length, newTokens, blockLength, lm.info().backend(), currentWeights, threads == null ? "all" : threads);
         out.printf("%-36s %9s %10s %12s %9s %10s %10s %12s %9s %9s%n", "configuration", "forwards", "fwd/token", "MFLOP/token",
                 "ms/token", "cache hit", "agreement", "vs uncached", "FLOPs x", "time x");
         for (Row r : rows) {

@@ -1,7 +1,6 @@
 package dev.dream4j.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -21,7 +20,8 @@ import java.util.function.IntConsumer;
  * a multiple of the thread count where N allows. Scratch arrays are per thread and
  * reused across calls.
  *
- * <p>Small path (M &lt; {@link #SMALL_M}): a W row is converted once and dotted with each A row (vector over K).
+ * <p>Small path (M &lt; {@link #SMALL_M}): W is transposed panel by panel and A rows are broadcast against it,
+ * with the same per-element FMA chain as the blocked path (see {@link #small}).
  */
 final class Gemm {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -31,7 +31,9 @@ final class Gemm {
     static final int KC = 128;
     static final int KS = 4; // K slabs of W converted together: a row's KS·KC columns are read in one go
     static final int NC = 126; // at most NC weight rows per block (a multiple of MR)
-    static final int SMALL_M = 1; // the small path is off: every M uses the bit-reproducible blocked path
+    static final int SMALL_M = 16; // M below this takes the small path (same bits as the blocked path)
+    static final int NP = 2 * VL; // weight rows per small-path panel
+    static final int KB = 512; // K columns per small-path slab (a 2·VL × KB panel stays in L1/L2)
 
     private Gemm() {
     }
@@ -52,6 +54,13 @@ final class Gemm {
         }
     }
 
+    /** {@link #gemm} forced onto the blocked path whatever M (for the benchmark's small-path comparison). */
+    static void gemmBlocked(float[] a, int aOff, int lda, int m, MatrixSource w, float[] c, int cOff, int ldc, Parallel pool) {
+        if (m > 0 && w.rows > 0) {
+            blocked(a, aOff, lda, m, w, c, cOff, ldc, pool, pool, false);
+        }
+    }
+
     /**
      * The transposed product: {@code c[cOff + n*ldc + i] = Σ_k a[aOff + i*lda + k] · w[n][k]} for i &lt; m, n &lt; w.rows,
      * i.e. {@code C^T = W · A^T}. Same blocked path and per-element FMA chain as {@link #gemm} (so each element is
@@ -68,48 +77,132 @@ final class Gemm {
         blocked(a, aOff, lda, m, w, c, cOff, ldc, null, owner, true);
     }
 
+    /**
+     * Small-M path: W is converted {@link #NP} rows × {@link #KB} columns at a time, transposed in registers into a
+     * k-major panel ({@code wt[k][r]}), and each A row is broadcast against it: {@code c[i][r..r+VL) = fma(a[i][k],
+     * wt[k][r..r+VL), c)}, in ascending k, from zero, partial sums stored exactly between K slabs. That is the blocked
+     * path's FMA chain per output element (an FMA's product is commutative), so both paths give the same bits and the
+     * result still depends only on the A row and the W row. For M = 1 a weight costs a conversion, 1/16 of a
+     * transpose and 1/VL of an FMA instead of one broadcast FMA per weight in the blocked kernels.
+     */
     private static void small(float[] a, int aOff, int lda, int m, MatrixSource w, float[] c, int cOff, int ldc, Parallel pool) {
         final int k = w.cols;
         final int n = w.rows;
-        final int rowsPerTask = 64;
-        int tasks = (n + rowsPerTask - 1) / rowsPerTask;
+        final int panels = (n + NP - 1) / NP;
         java.util.function.Supplier<IntConsumer> worker = () -> {
-            float[] row = new float[k];
-            return t -> {
-                int n0 = t * rowsPerTask;
-                int n1 = Math.min(n, n0 + rowsPerTask);
-                for (int r = n0; r < n1; r++) {
-                    w.readRow(r, 0, k, row, 0);
-                    for (int i = 0; i < m; i++) {
-                        c[cOff + i * ldc + r] = dot(row, 0, a, aOff + i * lda, k);
+            Scratch s = pool == null ? new Scratch() : pool.scratch(Scratch.class, Scratch::new);
+            if (s.acc.length < SMALL_M * NP) {
+                s.acc = new float[SMALL_M * NP];
+            }
+            final float[] wp = s.wp;
+            final float[] wt = s.wt;
+            final float[] acc = s.acc;
+            return p -> {
+                int n0 = p * NP;
+                int nn = Math.min(NP, n - n0);
+                for (int k0 = 0; k0 < k; k0 += KB) {
+                    int kc = Math.min(KB, k - k0);
+                    for (int r = 0; r < nn; r++) {
+                        w.readRow(n0 + r, k0, kc, wp, r * kc);
                     }
+                    java.util.Arrays.fill(wp, nn * kc, NP * kc, 0f);
+                    transposePanel(wp, kc, wt);
+                    boolean first = k0 == 0;
+                    int i = 0;
+                    for (; i + 4 <= m; i += 4) {
+                        panel4(a, aOff + i * lda + k0, lda, wt, kc, acc, i * NP, first);
+                    }
+                    for (; i < m; i++) {
+                        panel1(a, aOff + i * lda + k0, wt, kc, acc, i * NP, first);
+                    }
+                }
+                for (int i = 0; i < m; i++) {
+                    System.arraycopy(acc, i * NP, c, cOff + i * ldc + n0, nn);
                 }
             };
         };
         if (pool == null) {
             IntConsumer b = worker.get();
-            for (int t = 0; t < tasks; t++) {
+            for (int t = 0; t < panels; t++) {
                 b.accept(t);
             }
         } else {
-            pool.forEach(tasks, worker);
+            pool.forEach(panels, worker);
         }
     }
 
-    /** Vector dot product with two partial sums and a masked tail. */
-    static float dot(float[] x, int xo, float[] y, int yo, int len) {
-        FloatVector s0 = FloatVector.zero(F);
-        FloatVector s1 = FloatVector.zero(F);
-        int i = 0;
-        for (; i + 2 * VL <= len; i += 2 * VL) {
-            s0 = FloatVector.fromArray(F, x, xo + i).fma(FloatVector.fromArray(F, y, yo + i), s0);
-            s1 = FloatVector.fromArray(F, x, xo + i + VL).fma(FloatVector.fromArray(F, y, yo + i + VL), s1);
+    /** {@code wt[kk*NP + r] = wp[r*kc + kk]} for r &lt; NP, kk &lt; kc: 16×16 register transposes, scalar tail. */
+    private static void transposePanel(float[] wp, int kc, float[] wt) {
+        int kk = 0;
+        if (VL == 16) {
+            for (; kk + 16 <= kc; kk += 16) {
+                for (int g = 0; g < NP; g += 16) {
+                    transpose16(wp, g * kc + kk, kc, wt, kk * NP + g, NP);
+                }
+            }
         }
-        for (; i < len; i += VL) {
-            VectorMask<Float> mk = F.indexInRange(i, len);
-            s0 = FloatVector.fromArray(F, x, xo + i, mk).fma(FloatVector.fromArray(F, y, yo + i, mk), s0);
+        for (; kk < kc; kk++) {
+            for (int r = 0; r < NP; r++) {
+                wt[kk * NP + r] = wp[r * kc + kk];
+            }
         }
-        return VMath.sum(s0.add(s1));
+    }
+
+    /** Four A rows against a k-major panel of {@link #NP} = 2·VL weight rows: 8 accumulators. */
+    private static void panel4(float[] a, int ao, int lda, float[] wt, int kc, float[] acc, int accOff, boolean first) {
+        final int o0 = accOff;
+        final int o1 = accOff + NP;
+        final int o2 = accOff + 2 * NP;
+        final int o3 = accOff + 3 * NP;
+        FloatVector c00 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, acc, o0);
+        FloatVector c01 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, acc, o0 + VL);
+        FloatVector c10 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, acc, o1);
+        FloatVector c11 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, acc, o1 + VL);
+        FloatVector c20 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, acc, o2);
+        FloatVector c21 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, acc, o2 + VL);
+        FloatVector c30 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, acc, o3);
+        FloatVector c31 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, acc, o3 + VL);
+        final int a0 = ao;
+        final int a1 = ao + lda;
+        final int a2 = ao + 2 * lda;
+        final int a3 = ao + 3 * lda;
+        for (int k = 0; k < kc; k++) {
+            FloatVector w0 = FloatVector.fromArray(F, wt, k * NP);
+            FloatVector w1 = FloatVector.fromArray(F, wt, k * NP + VL);
+            FloatVector b0 = FloatVector.broadcast(F, a[a0 + k]);
+            c00 = w0.fma(b0, c00);
+            c01 = w1.fma(b0, c01);
+            FloatVector b1 = FloatVector.broadcast(F, a[a1 + k]);
+            c10 = w0.fma(b1, c10);
+            c11 = w1.fma(b1, c11);
+            FloatVector b2 = FloatVector.broadcast(F, a[a2 + k]);
+            c20 = w0.fma(b2, c20);
+            c21 = w1.fma(b2, c21);
+            FloatVector b3 = FloatVector.broadcast(F, a[a3 + k]);
+            c30 = w0.fma(b3, c30);
+            c31 = w1.fma(b3, c31);
+        }
+        c00.intoArray(acc, o0);
+        c01.intoArray(acc, o0 + VL);
+        c10.intoArray(acc, o1);
+        c11.intoArray(acc, o1 + VL);
+        c20.intoArray(acc, o2);
+        c21.intoArray(acc, o2 + VL);
+        c30.intoArray(acc, o3);
+        c31.intoArray(acc, o3 + VL);
+    }
+
+    /** One A row against a k-major panel (two accumulators, one FMA chain per output). */
+    private static void panel1(float[] a, int ao, float[] wt, int kc, float[] acc, int accOff, boolean first) {
+        FloatVector c0 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, acc, accOff);
+        FloatVector c1 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, acc, accOff + VL);
+        for (int k = 0; k < kc; k++) {
+            FloatVector b = FloatVector.broadcast(F, a[ao + k]);
+            c0 = FloatVector.fromArray(F, wt, k * NP).fma(b, c0);
+            c1 = FloatVector.fromArray(F, wt, k * NP + VL).fma(b, c1);
+        }
+        c0.intoArray(acc, accOff);
+        c1.intoArray(acc, accOff + VL);
     }
 
     /** Per-thread scratch arrays of one pool, reused across calls (grown on demand, kept up to {@link #KEEP}). */
@@ -117,6 +210,9 @@ final class Gemm {
         float[] at = new float[0];
         float[] wbuf = new float[KS * (NC + MR) * KC];
         float[] ct = new float[0];
+        final float[] wp = new float[NP * KB];
+        final float[] wt = new float[NP * KB];
+        float[] acc = new float[0];
     }
 
     /** Largest scratch array (floats) kept between calls; bigger ones are allocated per call. */

@@ -108,15 +108,16 @@ final class JavaCpuBackend implements Backend {
         int v = spec.vocabSize();
         this.recipe = model.recipe();
         TensorMap names = model.tensors();
+        WeightFormat weights = WeightFormat.parse(options.properties().get(WeightFormat.OPTION));
         int d = spec.headDim();
         this.embed = tensor(cp, names.name(TensorRole.EMBEDDING), spec.embeddingRows(), h);
         this.finalNorm = vector(cp, names.name(TensorRole.FINAL_NORM), h);
-        this.lmHead = MatrixSource.of(tensor(cp, names.name(TensorRole.LM_HEAD), v, h));
+        this.lmHead = MatrixSource.load(cp, names.name(TensorRole.LM_HEAD), v, h, weights.forLmHead());
         this.layers = new Layer[spec.numLayers()];
         for (int l = 0; l < layers.length; l++) {
-            MatrixSource wq = MatrixSource.of(tensor(cp, names.name(TensorRole.Q, l), q, h));
-            MatrixSource wk = MatrixSource.of(tensor(cp, names.name(TensorRole.K, l), kv, h));
-            MatrixSource wv = MatrixSource.of(tensor(cp, names.name(TensorRole.V, l), kv, h));
+            MatrixSource wq = MatrixSource.load(cp, names.name(TensorRole.Q, l), q, h, weights);
+            MatrixSource wk = MatrixSource.load(cp, names.name(TensorRole.K, l), kv, h, weights);
+            MatrixSource wv = MatrixSource.load(cp, names.name(TensorRole.V, l), kv, h, weights);
             float[] bias = null;
             if (recipe.qkvBias()) {
                 bias = new float[q + 2 * kv];
@@ -130,16 +131,16 @@ final class JavaCpuBackend implements Backend {
                     MatrixSource.stack(wq, wk, wv), bias,
                     recipe.qkNorm() ? vector(cp, names.name(TensorRole.Q_NORM, l), d) : null,
                     recipe.qkNorm() ? vector(cp, names.name(TensorRole.K_NORM, l), d) : null,
-                    MatrixSource.of(tensor(cp, names.name(TensorRole.O, l), h, q)),
+                    MatrixSource.load(cp, names.name(TensorRole.O, l), h, q, weights),
                     recipe.outputBias() ? vector(cp, names.name(TensorRole.O_BIAS, l), h) : null,
-                    MatrixSource.stack(MatrixSource.of(tensor(cp, names.name(TensorRole.GATE, l), inter, h)),
-                            MatrixSource.of(tensor(cp, names.name(TensorRole.UP, l), inter, h))),
-                    MatrixSource.of(tensor(cp, names.name(TensorRole.DOWN, l), h, inter)));
+                    MatrixSource.stack(MatrixSource.load(cp, names.name(TensorRole.GATE, l), inter, h, weights),
+                            MatrixSource.load(cp, names.name(TensorRole.UP, l), inter, h, weights)),
+                    MatrixSource.load(cp, names.name(TensorRole.DOWN, l), h, inter, weights));
         }
         this.invFreq = recipe.rope().inverseFrequencies(d);
         int threads = options.threadsOrAvailable();
         this.pool = new Parallel(threads);
-        this.capabilities = new BackendCapabilities(MAX_BATCH, true, true, EnumSet.of(DType.BF16, DType.F16, DType.F32));
+        this.capabilities = new BackendCapabilities(MAX_BATCH, true, true, EnumSet.of(DType.BF16, DType.F16, DType.F32, DType.I8, DType.U8));
         LOG.debug("java-cpu backend opened: {} layers, hidden {}, {} threads, vector species {}", layers.length, h, threads, F);
     }
 

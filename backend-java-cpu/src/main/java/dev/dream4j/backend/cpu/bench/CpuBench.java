@@ -32,7 +32,7 @@ import java.util.SplittableRandom;
  * shapes with bf16 weights, the same shapes through numpy/OpenBLAS fp32 (a python3 child process), and optionally one
  * forward over a checkpoint directory. Prints to stdout (this is a command-line tool, not library code).
  *
- * <p>Arguments: {@code [--threads N] [--reps R] [--m 256,512] [--no-numpy] [--no-gemm]
+ * <p>Arguments: {@code [--threads N] [--reps R] [--m 256,512] [--no-numpy] [--no-gemm] [--small-m 1,32 [--formats bf16,q8_0,q4_0]]
  * [--checkpoint DIR --length L [--batch B] [--write-7b-layers N]]}; {@code --write-7b-layers} first writes a
  * Dream-7B-shaped random bf16 checkpoint with N layers into DIR when DIR has no {@code config.json}.
  */
@@ -40,6 +40,91 @@ public final class CpuBench {
     private static final int[][] SHAPES = {{3584, 3584}, {512, 3584}, {18944, 3584}, {3584, 18944}};
 
     private CpuBench() {
+    }
+
+    /**
+     * Small-M products on the two largest Dream-7B shapes (the weights far exceed the caches): time per call and the
+     * weight bytes read per second, against a STREAM-like copy (all threads, 64 MiB arrays, read + write) measured in
+     * the same run. At small M a GEMM reads every weight byte once for M rows, so this is the bandwidth a Fast-dLLM
+     * cached window (M = 32) or a single-token step (M = 1) can reach.
+     */
+    private static void smallM(String[] ms, String[] formats, int threads, int reps, PrintStream out) throws Exception {
+        int[][] shapes = {{18944, 3584}, {3584, 18944}};
+        double copy = streamCopy(threads);
+        out.printf("STREAM-like copy: %.1f GB/s (read + write, %d threads, best of 5)%n", copy, threads);
+        out.printf("%6s %6s %6s %6s %10s %10s %10s %10s %8s %12s%n", "format", "M", "N", "K", "MB", "ms", "GB/s", "GFLOPS", "x copy",
+                "blocked ms");
+        try (Kernels kernels = new Kernels(threads); Arena arena = Arena.ofShared()) {
+            for (int[] s : shapes) {
+                int n = s[0], k = s[1];
+                MemorySegment w = arena.allocate((long) n * k * 2, 64);
+                SplittableRandom r = new SplittableRandom(n * 17L + k);
+                for (long i = 0; i < (long) n * k; i++) {
+                    w.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, DType.floatToBf16((float) (r.nextDouble() * 2 - 1)));
+                }
+                for (String f : formats) {
+                    Kernels.Weights kw = Kernels.weights(w, n, k, f.trim());
+                    for (String mStr : ms) {
+                        int m = Integer.parseInt(mStr.trim());
+                        float[] a = new float[m * k];
+                        for (int i = 0; i < a.length; i++) {
+                            a[i] = (float) (r.nextDouble() * 2 - 1);
+                        }
+                        float[] c = new float[m * n];
+                        long w0 = System.nanoTime();
+                        for (int wc = 0; wc < 3 || System.nanoTime() - w0 < 1_000_000_000L; wc++) {
+                            kernels.gemm(a, m, kw, c);
+                        }
+                        double best = Double.MAX_VALUE;
+                        for (int rep = 0; rep < reps; rep++) {
+                            long t0 = System.nanoTime();
+                            kernels.gemm(a, m, kw, c);
+                            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                        }
+                        double gbs = kw.bytes() / best / 1e9;
+                        // below Kernels.smallM() the same product on the blocked path, for comparison
+                        double blocked = Double.NaN;
+                        if (m < Kernels.smallM()) {
+                            for (int wc = 0; wc < 3; wc++) {
+                                kernels.gemmBlocked(a, m, kw, c);
+                            }
+                            blocked = Double.MAX_VALUE;
+                            for (int rep = 0; rep < reps; rep++) {
+                                long t0 = System.nanoTime();
+                                kernels.gemmBlocked(a, m, kw, c);
+                                blocked = Math.min(blocked, (System.nanoTime() - t0) / 1e9);
+                            }
+                        }
+                        out.printf("%6s %6d %6d %6d %10.1f %10.2f %10.1f %10.1f %8.2f %12s%n", f.trim(), m, n, k, kw.bytes() / 1e6,
+                                best * 1e3, gbs, 2.0 * m * n * k / best / 1e9, gbs / copy,
+                                Double.isNaN(blocked) ? "-" : String.format("%.2f", blocked * 1e3));
+                    }
+                }
+            }
+        }
+    }
+
+    /** STREAM-like copy over {@code threads} threads: GB/s of bytes read plus written, best of 5. */
+    private static double streamCopy(int threads) throws InterruptedException {
+        int n = 16 << 20;
+        float[] a = new float[n];
+        float[] b = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        double best = 0;
+        for (int rep = 0; rep < 5; rep++) {
+            Thread[] ts = new Thread[threads];
+            long t0 = System.nanoTime();
+            for (int t = 0; t < threads; t++) {
+                int from = (int) ((long) n * t / threads);
+                int to = (int) ((long) n * (t + 1) / threads);
+                ts[t] = Thread.ofPlatform().start(() -> System.arraycopy(a, from, b, from, to - from));
+            }
+            for (Thread t : ts) {
+                t.join();
+            }
+            best = Math.max(best, 2.0 * 4 * n / ((System.nanoTime() - t0) / 1e9) / 1e9);
+        }
+        return best;
     }
 
     public static void main(String[] args) throws Exception {
@@ -101,6 +186,9 @@ public final class CpuBench {
                     }
                 }
             }
+        }
+        if (opt.containsKey("--small-m")) {
+            smallM(opt.get("--small-m").split(","), opt.getOrDefault("--formats", "bf16,q8_0,q4_0").split(","), threads, reps, out);
         }
         if (opt.containsKey("--write-7b-layers")) {
             // a Dream-7B-shaped random bf16 checkpoint with fewer layers, written once into --checkpoint
