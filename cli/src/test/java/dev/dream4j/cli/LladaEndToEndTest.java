@@ -54,6 +54,7 @@ class LladaEndToEndTest {
         int[] t = {3, 17, 40, 41, 99, 7, 12};
         for (String backend : new String[]{"java-cpu", "onnx"}) {
             double err = CliEndToEndTest.maxRelativeError(dir, t, "--backend", backend);
+            System.out.printf("LLaDA f32 GQA logits, %s vs ReferenceDecoder: max relative error %.3e%n", backend, err);
             assertTrue(err <= 1e-5, backend + ": max relative error " + err);
         }
     }
@@ -62,6 +63,7 @@ class LladaEndToEndTest {
     void logitsMatchTheReferenceOnShardedBf16() throws Exception {
         Path dir = llada("bf16", DType.BF16, 3, 1, 6);
         double err = CliEndToEndTest.maxRelativeError(dir, new int[]{1, 2, 3, 4, 5, 6, 7, 8, 9}, "--backend", "java-cpu");
+        System.out.printf("LLaDA sharded bf16 logits, java-cpu vs ReferenceDecoder: max relative error %.3e%n", err);
         assertTrue(err <= 1e-5, "max relative error " + err);
     }
 
