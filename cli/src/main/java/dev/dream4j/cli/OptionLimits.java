@@ -20,6 +20,7 @@ final class OptionLimits {
     }
 
     /** Worker threads: at most 4 per available processor (and at least 1). */
+    /** The same cap the API applies ({@code BackendOptions.MAX_THREADS_PER_CORE} per core). */
     static int maxThreads() {
         return 4 * Runtime.getRuntime().availableProcessors();
     }

@@ -12,11 +12,21 @@ import java.util.OptionalInt;
  * @param properties backend-specific settings, by name
  */
 public record BackendOptions(OptionalInt threads, Optional<String> device, Map<String, String> properties) {
+    /** The most worker threads a backend is asked for: more than this many per core only adds contention. */
+    public static final int MAX_THREADS_PER_CORE = 4;
+
     public BackendOptions {
         properties = Map.copyOf(properties);
-        if (threads.isPresent() && threads.getAsInt() < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads.getAsInt());
+        int max = maxThreads();
+        if (threads.isPresent() && (threads.getAsInt() < 1 || threads.getAsInt() > max)) {
+            throw new dev.dream4j.api.InvalidRequestException("threads", "threads must be in [1, " + max + "] ("
+                    + MAX_THREADS_PER_CORE + " per core), got " + threads.getAsInt());
         }
+    }
+
+    /** {@value #MAX_THREADS_PER_CORE} per available core. */
+    public static int maxThreads() {
+        return MAX_THREADS_PER_CORE * Runtime.getRuntime().availableProcessors();
     }
 
     public static BackendOptions defaults() {
