@@ -72,7 +72,7 @@ final class QuantizeCommand implements Callable<Integer> {
         errors.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()));
         double mean = errors.stream().mapToDouble(Map.Entry::getValue).average().orElse(0);
         w.printf("matrices     %d quantized as %s%s, relative error ‖W−Q‖/‖W‖ mean %.4g, worst %.4g (%s)%n", errors.size(),
-                report.get("type").asText(), report.has("lm_head_type") ? " (lm_head " + report.get("lm_head_type").asText() + ")" : "", mean, errors.isEmpty() ? 0 : errors.getFirst().getValue(),
+                report.get("type").asText(), report.has("output_head_type") ? " (output head " + report.get("output_head_type").asText() + ")" : "", mean, errors.isEmpty() ? 0 : errors.getFirst().getValue(),
                 errors.isEmpty() ? "-" : errors.getFirst().getKey());
         if (!noEval) {
             compare(dir, w);

@@ -103,14 +103,14 @@ public final class QuantizedExporterProvider implements ExporterProvider {
     }
 
     /**
-     * {@code {"type": "q4_0", "block": 32, "lm_head_type": "q8_0", "relative_error": {"name": 0.0041, ...}}}
-     * (Frobenius norms per matrix; {@code lm_head_type} only for an untied LM head).
+     * {@code {"type": "q4_0", "block": 32, "output_head_type": "q8_0", "relative_error": {"name": 0.0041, ...}}}
+     * (Frobenius norms per matrix; {@code output_head_type} only for an untied LM head).
      */
     private static void writeReport(Path file, WeightFormat f, WeightFormat lmHead, Map<String, Double> errors) throws IOException {
         StringBuilder sb = new StringBuilder("{\n  \"type\": \"").append(f.label()).append("\",\n  \"block\": ")
                 .append(WeightFormat.BLOCK);
         if (lmHead != null) {
-            sb.append(",\n  \"lm_head_type\": \"").append(lmHead.label()).append('"');
+            sb.append(",\n  \"output_head_type\": \"").append(lmHead.label()).append('"');
         }
         sb.append(",\n  \"relative_error\": {");
         boolean first = true;
