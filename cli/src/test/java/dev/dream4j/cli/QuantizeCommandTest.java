@@ -26,7 +26,7 @@ class QuantizeCommandTest {
         CliEndToEndTest.Run q = cli("quantize", "--model", dir.toString(), "--out", out.toString(), "--type", "q4_0",
                 "--masks", "4", "--threads", "1");
         assertEquals(0, q.exit(), q.err());
-        assertTrue(q.out().contains("quantized as q4_0 (lm_head q8_0)"), q.out());
+        assertTrue(q.out().contains("quantized as q4_0 (output head q8_0)"), q.out());
         assertTrue(q.out().contains("top-1 agreement"), q.out());
         assertTrue(Files.exists(out.resolve("tokenizer.json")));
 
