@@ -6,6 +6,7 @@ module dev.dream4j.cli {
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires java.net.http;
 
     opens dev.dream4j.cli to info.picocli;
 }

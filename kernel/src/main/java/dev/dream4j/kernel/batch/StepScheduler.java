@@ -25,8 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A generation joins with {@link #join()} and leaves with {@link Member#close()}; between its steps it does its own
  * sampling on its own thread (its sampler, processors, random stream and listener stay its own), so generations are
  * admitted and retired between any two steps without a global loop. A shared forward starts when every joined
- * generation has submitted its step, when the queued rows reach {@link #maxRows()}, or when the oldest submission has
- * waited the gather window (half the last forward's time, at most {@link #DEFAULT_MAX_GATHER}), so one slow
+ * generation has submitted its step, when the queued rows reach {@link #maxRows()}, or when the gather window (half the
+ * last forward's time, at most {@link #DEFAULT_MAX_GATHER}) has passed since both the oldest submission and the end of
+ * the last forward, so one slow
  * generation (a slow listener, a cache pass) cannot hold the others back for more than that.
  *
  * <p>Canvases of different lengths are left-padded to the longest with hidden slots (pad token, position 1, invisible
@@ -41,7 +42,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class StepScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(StepScheduler.class);
     /** The longest a submitted step waits for the other generations' steps, by default. */
-    public static final Duration DEFAULT_MAX_GATHER = Duration.ofMillis(20);
+    public static final Duration DEFAULT_MAX_GATHER = Duration.ofMillis(50);
 
     private final Backend backend;
     private final int maxRows;
@@ -54,6 +55,7 @@ public final class StepScheduler {
     private boolean running;
     /** The last shared forward's wall time; before the first, the full gather window applies. */
     private long lastForwardNanos;
+    private long lastForwardEnd = System.nanoTime();
     private long forwards;
     private long rowsForwarded;
     private long sharedForwards;
@@ -191,8 +193,10 @@ public final class StepScheduler {
         if (queue.size() >= members || rows >= maxRows) {
             return 0;
         }
+        // Counted from the end of the last forward too: its generations are only sampling and come back soon, and
+        // running the others without them would split the generations into groups that alternate for good.
         long window = Math.min(lastForwardNanos / 2, maxGatherNanos);
-        return queue.peekFirst().submitted + window - System.nanoTime();
+        return Math.max(queue.peekFirst().submitted, lastForwardEnd) + window - System.nanoTime();
     }
 
     /** The oldest submissions that fit in {@link #maxRows} (at least one). Holds the lock. */
@@ -230,6 +234,7 @@ public final class StepScheduler {
         lock.lock();
         try {
             lastForwardNanos = took;
+            lastForwardEnd = start + took;
             for (Pending p : group) {
                 p.done = true;
             }
