@@ -54,6 +54,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-body", defaultValue = "1048576", paramLabel = "BYTES", description = "Largest request body (default: ${DEFAULT-VALUE}).")
     long maxBody;
 
+    @Option(names = "--access-log", description = "Log one line per request (logger dev.dream4j.server.access; default: off).")
+    boolean accessLog;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
@@ -66,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
         String name = modelName != null ? modelName
                 : DemoModel.NAME.equals(model.model) ? "tiny-dream-code" : model.directory().toAbsolutePath().normalize().getFileName().toString();
         ServerConfig config = ServerConfig.defaults(name).withHost(host).withPort(port)
-                .withConcurrency(inFlight, maxQueue).withMaxBodyBytes(maxBody).withRequestTimeout(Duration.ofSeconds(timeoutSeconds));
+                .withConcurrency(inFlight, maxQueue).withMaxBodyBytes(maxBody).withRequestTimeout(Duration.ofSeconds(timeoutSeconds)).withAccessLog(accessLog);
         try (Dream4jModel lm = model.open(maxBatch); Dream4jServer server = Dream4jServer.start(lm, config)) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dream4j-serve-shutdown"));
             spec.commandLine().getErr().println("dream4j: serving " + name + " on " + server.url() + " (open it in a browser to watch the canvas)");
