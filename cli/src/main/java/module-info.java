@@ -7,6 +7,7 @@ module dev.dream4j.cli {
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
     requires java.net.http;
+    requires java.management;
 
     opens dev.dream4j.cli to info.picocli;
 }

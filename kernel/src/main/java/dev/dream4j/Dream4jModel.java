@@ -277,13 +277,13 @@ public final class Dream4jModel implements DiffusionLM {
         }
         Sampler sampler = sampler(settings);
         List<LogitsProcessor> processors = processors(settings.params());
-        Backend stepBackend = generationBackend();
-        DenoisingEngine engine = new DenoisingEngine(stepBackend, model);
-        DenoisingEngine.Canvas canvas = engine.canvas(prompts, settings.canvasLength() - promptLength);
+        DenoisingEngine.Canvas canvas = new DenoisingEngine(backend, model).canvas(prompts, settings.canvasLength() - promptLength);
         LOG.debug("generate: {} row(s), canvas {}, {} steps, sampler {}, seed {}, blocks {}", canvas.batch(), canvas.length(),
                 settings.params().steps(), settings.sampler(), settings.seed(), settings.block());
         int steps;
+        Backend stepBackend = generationBackend();
         try {
+            DenoisingEngine engine = new DenoisingEngine(stepBackend, model);
             steps = settings.block().isPresent()
                     ? new BlockDenoisingEngine(stepBackend, model).run(canvas, settings, sampler, processors, random(settings.seed()), listener)
                     : engine.run(canvas, settings, sampler, processors, random(settings.seed()), listener, request.hooks());

@@ -12,6 +12,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -102,8 +104,9 @@ final class BenchServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-batch takes values >= 1, got " + maxBatches);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "bench-serve: %s, %d clients x %d requests, max_tokens %d, steps %d, loopback%n",
-                model.model, clients, requests, maxTokens, steps);
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        out.printf(Locale.ROOT, "bench-serve: %s, %d clients x %d requests, max_tokens %d, steps %d, loopback; %d cores, load average %.2f%n",
+                model.model, clients, requests, maxTokens, steps, os.getAvailableProcessors(), os.getSystemLoadAverage());
         out.printf(Locale.ROOT, "%-9s %-9s %-5s %-4s %-6s %-8s %-8s %-9s %-9s %-9s %-12s%n", "max-batch", "in-flight", "ok",
                 "429", "errors", "wall_s", "req/s", "p50_ms", "p95_ms", "p99_ms", "rows/forward");
         out.flush();
@@ -119,6 +122,7 @@ final class BenchServeCommand implements Callable<Integer> {
             }
             out.flush();
         }
+        out.printf(Locale.ROOT, "load average after: %.2f (other work on the machine skews the ratios)%n", os.getSystemLoadAverage());
         Run base = runs.getFirst();
         for (Run r : runs.subList(1, runs.size())) {
             out.printf(Locale.ROOT, "max-batch %d vs %d: %.2fx requests/s, p50 %.2fx, p99 %.2fx%n", r.maxBatch(), base.maxBatch(),

@@ -2,10 +2,10 @@ package dev.dream4j.kernel.batch;
 
 import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.backend.BackendCapabilities;
-import dev.dream4j.spi.backend.KvCache;
-import dev.dream4j.spi.model.ModelDescription;
 import dev.dream4j.spi.backend.ForwardBatch;
+import dev.dream4j.spi.backend.KvCache;
 import dev.dream4j.spi.backend.Logits;
+import dev.dream4j.spi.model.ModelDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * admitted and retired between any two steps without a global loop. A shared forward starts when every joined
  * generation has submitted its step, when the queued rows reach {@link #maxRows()}, or when the gather window (half the
  * last forward's time, at most {@link #DEFAULT_MAX_GATHER}) has passed since both the oldest submission and the end of
- * the last forward, so one slow
- * generation (a slow listener, a cache pass) cannot hold the others back for more than that.
+ * the last forward, so one slow generation (a slow listener, a cache pass) cannot hold the others back for more than
+ * that.
  *
  * <p>Canvases of different lengths are left-padded to the longest with hidden slots (pad token, position 1, invisible
  * to attention), which is how {@code dream-semantics.md} §1 pads a batch; a request's own padding and positions are
@@ -61,8 +61,9 @@ public final class StepScheduler {
     private long sharedForwards;
 
     /**
-     * @param backend the backend the shared forwards run on (its own thread-safety is not relied on: shared forwards
-     *                run one at a time)
+     * @param backend the backend the shared forwards run on; shared forwards run one at a time, but members' cache
+     *                passes and direct forwards may run beside them, so it must allow concurrent calls (wrap it in a
+     *                {@code SerializingBackend} when it does not)
      * @param maxRows the most canvas rows one shared forward holds (1 = no batching across requests)
      */
     public StepScheduler(Backend backend, int maxRows) {
