@@ -119,14 +119,8 @@ class StepSchedulerTest {
     void membersGetTheirOwnLogitsFromOneSharedForward() throws Exception {
         RowLocalBackend backend = new RowLocalBackend();
         StepScheduler scheduler = new StepScheduler(backend, 16, PATIENT);
-        List<ForwardBatch> steps = List.of(step(1, 5, 0, 1), step(2, 9, 3, 2), step(1, 13, 0, 3), step(3, 4, 1, 4));
-        List<float[]> alone = steps.stream().map(s -> backend.forward(s).data()).toList();
-        backend.batchSizes.clear();
-        List<StepScheduler.Member> members = steps.stream().map(s -> scheduler.join()).toList();
-        List<float[]> shared = runConcurrently(steps, members);
-        for (int i = 0; i < steps.size(); i++) {
-            assertArrayEquals(alone.get(i), shared.get(i), "member " + i + " logits differ from running alone");
-        }
+        List<StepScheduler.Member> members = assertSharedEqualsAlone(backend, scheduler,
+                List.of(step(1, 5, 0, 1), step(2, 9, 3, 2), step(1, 13, 0, 3), step(3, 4, 1, 4)));
         assertEquals(List.of(7), backend.batchSizes, "all four steps (7 canvas rows) in one forward");
         StepScheduler.Stats stats = scheduler.stats();
         assertEquals(1, stats.sharedForwards());
@@ -139,14 +133,7 @@ class StepSchedulerTest {
     void aForwardHoldsAtMostMaxRows() throws Exception {
         RowLocalBackend backend = new RowLocalBackend();
         StepScheduler scheduler = new StepScheduler(backend, 4, PATIENT);
-        List<ForwardBatch> steps = List.of(step(2, 6, 0, 5), step(2, 7, 2, 6), step(2, 8, 0, 7), step(3, 5, 0, 8));
-        List<float[]> alone = steps.stream().map(s -> backend.forward(s).data()).toList();
-        backend.batchSizes.clear();
-        List<StepScheduler.Member> members = steps.stream().map(s -> scheduler.join()).toList();
-        List<float[]> shared = runConcurrently(steps, members);
-        for (int i = 0; i < steps.size(); i++) {
-            assertArrayEquals(alone.get(i), shared.get(i), "member " + i);
-        }
+        assertSharedEqualsAlone(backend, scheduler, List.of(step(2, 6, 0, 5), step(2, 7, 2, 6), step(2, 8, 0, 7), step(3, 5, 0, 8)));
         assertTrue(backend.batchSizes.stream().allMatch(n -> n <= 4), "forwards of " + backend.batchSizes);
         assertEquals(9, backend.batchSizes.stream().mapToInt(Integer::intValue).sum());
     }
@@ -191,6 +178,19 @@ class StepSchedulerTest {
         }
         staying.close();
         assertThrows(IllegalStateException.class, () -> staying.forward(s));
+    }
+
+    /** Runs each step alone, then all at once as members; each member must get its alone logits. Returns the members. */
+    private static List<StepScheduler.Member> assertSharedEqualsAlone(RowLocalBackend backend, StepScheduler scheduler,
+                                                                      List<ForwardBatch> steps) throws Exception {
+        List<float[]> alone = steps.stream().map(s -> backend.forward(s).data()).toList();
+        backend.batchSizes.clear();
+        List<StepScheduler.Member> members = steps.stream().map(s -> scheduler.join()).toList();
+        List<float[]> shared = runConcurrently(steps, members);
+        for (int i = 0; i < steps.size(); i++) {
+            assertArrayEquals(alone.get(i), shared.get(i), "member " + i + " logits differ from running alone");
+        }
+        return members;
     }
 
     private static List<float[]> runConcurrently(List<ForwardBatch> steps, List<StepScheduler.Member> members) throws Exception {
