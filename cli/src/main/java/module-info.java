@@ -6,6 +6,8 @@ module dev.dream4j.cli {
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires java.net.http;
+    requires java.management;
 
     opens dev.dream4j.cli to info.picocli;
 }

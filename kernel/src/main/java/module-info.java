@@ -8,6 +8,7 @@ module dev.dream4j.kernel {
     exports dev.dream4j;
     exports dev.dream4j.kernel.plugin;
     exports dev.dream4j.kernel.engine;
+    exports dev.dream4j.kernel.batch;
 
     uses dev.dream4j.spi.backend.BackendProvider;
     uses dev.dream4j.spi.backend.ExporterProvider;

@@ -8,6 +8,8 @@ module dev.dream4j.server {
     requires io.vertx.core;
     requires io.vertx.web;
     requires org.slf4j;
+    requires java.management;
+    requires jdk.management;
 
     exports dev.dream4j.server;
 }

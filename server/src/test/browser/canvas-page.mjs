@@ -5,6 +5,7 @@
 // 1. Generate with slow motion: a screenshot early (masks shown as grey boxes) and one when done (filled in);
 //    the grey mask-box pixels are counted in both screenshots, and the DOM's mask boxes too.
 // 2. Generate again and press Stop: the page shows "stopped" and the server counts a cancelled generation.
+// 3. The sampler list holds every installed sampler. 4. An error clears the canvas. 5. Infill mode fills a middle.
 // Prints a JSON summary and PASS, or FAIL with the reason (exit code 1).
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -133,6 +134,40 @@ try {
   check(stoppedMasks > 0, 'a stopped canvas keeps its masks');
   check(cancelledAfter > cancelledBefore, 'the server did not count the cancelled generation');
   check(inFlight === 0, 'the cancelled generation still runs on the server');
+  // 3. Every installed sampler is offered, the fast ones included.
+  await page.waitForFunction(() => [...document.querySelectorAll('#sampler option')].some(o => o.value === 'fast-dllm-threshold'));
+  summary.samplers = await page.evaluate(() => [...document.querySelectorAll('#sampler option')].map(o => o.value).filter(v => v));
+
+  // 4. An error clears the canvas (the stopped canvas above is still shown) and says what is wrong.
+  check(stoppedMasks > 0, 'the canvas holds the stopped generation before the error');
+  await page.fill('#maxTokens', '1000000');
+  await page.click('#generate');
+  await page.waitForFunction(() => document.getElementById('canvas').dataset.state === 'failed');
+  const failed = await page.evaluate(() => ({
+    children: document.getElementById('canvas').childElementCount,
+    error: document.getElementById('error').textContent,
+  }));
+  summary.failed = failed;
+  check(failed.children === 0, 'an error leaves the canvas empty: ' + JSON.stringify(failed));
+  check(/context length/.test(failed.error), 'the error names the context length: ' + failed.error);
+
+  // 5. Infill mode: prefix and suffix, the middle written between them.
+  await page.selectOption('#mode', 'infill');
+  await page.fill('#prompt', 'def add(a, b):\n    ');
+  await page.fill('#suffix', '\n    return c');
+  await page.fill('#maxTokens', '8');
+  await page.fill('#steps', '8');
+  await page.click('#generate');
+  await page.waitForFunction(() => document.getElementById('canvas').dataset.state === 'done');
+  const infilled = await page.evaluate(() => ({
+    middle: document.querySelectorAll('#canvas .tok.new').length,
+    text: document.getElementById('canvas').textContent,
+    status: document.getElementById('status').textContent,
+  }));
+  summary.infill = infilled;
+  check(infilled.middle === 1 && infilled.text.startsWith('def add(a, b):') && infilled.text.endsWith('return c'),
+    'infill shows prefix, middle and suffix: ' + JSON.stringify(infilled));
+  check(/^done: infilled \d+ tokens/.test(infilled.status), 'infill status: ' + infilled.status);
   check(pageErrors.length === 0, 'page errors: ' + pageErrors.join('; '));
   writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2));
   console.log(JSON.stringify(summary));

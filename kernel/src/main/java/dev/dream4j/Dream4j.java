@@ -2,6 +2,7 @@ package dev.dream4j;
 
 import dev.dream4j.api.CheckpointException;
 import dev.dream4j.api.DiffusionLM;
+import dev.dream4j.api.InvalidRequestException;
 import dev.dream4j.checkpoint.HfCheckpoint;
 import dev.dream4j.kernel.plugin.PluginKind;
 import dev.dream4j.kernel.plugin.PluginRegistry;
@@ -80,6 +81,7 @@ public final class Dream4j {
         private OptionalInt threads = OptionalInt.empty();
         private final Map<String, String> properties = new LinkedHashMap<>();
         private PluginRegistry registry;
+        private int maxBatch = 1;
         private final java.util.List<Path> pluginDirectories = new java.util.ArrayList<>();
 
         private Builder() {
@@ -127,6 +129,19 @@ public final class Dream4j {
             return this;
         }
 
+        /**
+         * Continuous batching: generations that run at once (from several threads) share each step's forward, up to
+         * {@code rows} canvas rows per forward. 1 (the default) runs each generation's forwards on their own. On the
+         * java-cpu backend a generation's tokens are bit-identical either way; see {@code StepScheduler}.
+         */
+        public Builder maxBatch(int rows) {
+            if (rows < 1) {
+                throw new InvalidRequestException("max_batch", "max batch must be >= 1, got " + rows);
+            }
+            this.maxBatch = rows;
+            return this;
+        }
+
         /** Uses an already discovered registry (for example one with plug-in directories). */
         public Builder registry(PluginRegistry registry) {
             this.registry = registry;
@@ -137,7 +152,7 @@ public final class Dream4j {
         public Dream4jModel build() {
             Objects.requireNonNull(model, "model directory not set");
             PluginRegistry r = registry != null ? registry : PluginRegistry.discover(pluginDirectories);
-            return Dream4jModel.open(model, r, backend, tokenizer, device, threads, properties);
+            return Dream4jModel.open(model, r, backend, tokenizer, device, threads, properties, maxBatch);
         }
     }
 }

@@ -14,6 +14,7 @@ import dev.dream4j.api.Prompt;
 import dev.dream4j.api.UnsupportedFeatureException;
 import dev.dream4j.checkpoint.HfCheckpoint;
 import dev.dream4j.kernel.backend.SerializingBackend;
+import dev.dream4j.kernel.batch.StepScheduler;
 import dev.dream4j.kernel.engine.BlockDenoisingEngine;
 import dev.dream4j.kernel.engine.DenoisingEngine;
 import dev.dream4j.kernel.engine.RequestResolver;
@@ -55,7 +56,9 @@ import java.util.random.RandomGeneratorFactory;
 
 /**
  * A loaded model: checkpoint, family description, tokenizer and backend, with the denoising engine in front.
- * Thread-safe when the backend allows concurrent forwards; otherwise generations are serialised.
+ * Thread-safe when the backend allows concurrent forwards; otherwise generations are serialised. With a max batch
+ * above 1 ({@link Dream4j.Builder#maxBatch(int)}) generations running on several threads share their step forwards
+ * through a {@link StepScheduler} (continuous batching).
  */
 public final class Dream4jModel implements DiffusionLM {
     private static final Logger LOG = LoggerFactory.getLogger(Dream4jModel.class);
@@ -69,9 +72,11 @@ public final class Dream4jModel implements DiffusionLM {
     private final Backend backend;
     private final String backendName;
     private final String tokenizerName;
+    /** Shares step forwards across concurrent generations; null when batching is off (max batch 1). */
+    private final StepScheduler scheduler;
 
     private Dream4jModel(PluginRegistry registry, Checkpoint checkpoint, ModelDescription model, Tokenizer tokenizer,
-                         String tokenizerName, Backend backend, String backendName) {
+                         String tokenizerName, Backend backend, String backendName, int maxBatch) {
         this.registry = registry;
         this.checkpoint = checkpoint;
         this.model = model;
@@ -79,11 +84,12 @@ public final class Dream4jModel implements DiffusionLM {
         this.tokenizerName = tokenizerName;
         this.backend = backend;
         this.backendName = backendName;
+        this.scheduler = maxBatch > 1 ? new StepScheduler(backend, maxBatch) : null;
     }
 
     static Dream4jModel open(Path directory, PluginRegistry registry, Optional<String> backendName,
                              Optional<String> tokenizerName, Optional<String> device, OptionalInt threads,
-                             Map<String, String> properties) {
+                             Map<String, String> properties, int maxBatch) {
         Checkpoint checkpoint = HfCheckpoint.open(directory);
         Backend backend = null;
         try {
@@ -107,7 +113,7 @@ public final class Dream4jModel implements DiffusionLM {
             backend = SerializingBackend.wrap(bp.open(model, checkpoint, options));
             LOG.info("loaded {} ({} layers, hidden {}, vocab {}) with backend {} and tokenizer {}", directory,
                     model.spec().numLayers(), model.spec().hiddenSize(), model.spec().vocabSize(), bp.name(), tp.name());
-            return new Dream4jModel(registry, checkpoint, model, tokenizer, tp.name(), backend, bp.name());
+            return new Dream4jModel(registry, checkpoint, model, tokenizer, tp.name(), backend, bp.name(), maxBatch);
         } catch (RuntimeException e) {
             if (backend != null) {
                 backend.close();
@@ -150,6 +156,30 @@ public final class Dream4jModel implements DiffusionLM {
 
     private Logits forward(ForwardBatch batch) {
         return backend.forward(batch);
+    }
+
+    /** The most canvas rows one shared step forward holds (1: generations do not share forwards). */
+    public int maxBatch() {
+        return scheduler == null ? 1 : scheduler.maxRows();
+    }
+
+    /** Counters of the step scheduler, when generations share forwards. */
+    public Optional<StepScheduler.Stats> batchStats() {
+        return Optional.ofNullable(scheduler).map(StepScheduler::stats);
+    }
+
+    /**
+     * The backend one generation runs on: a member of the step scheduler (close it when the generation ends), or the
+     * backend itself when batching is off.
+     */
+    private Backend generationBackend() {
+        return scheduler == null ? backend : scheduler.join();
+    }
+
+    private void release(Backend generationBackend) {
+        if (generationBackend != backend) {
+            generationBackend.close();
+        }
     }
 
     /** One raw forward pass, for benchmarks. */
@@ -250,13 +280,19 @@ public final class Dream4jModel implements DiffusionLM {
         // a sampler that turns temperature into its own noise (LLaDA's Gumbel-max) gets the logits untempered
         List<LogitsProcessor> processors = processors(samplerProvider.appliesTemperature()
                 ? settings.params().withTemperature(0.0) : settings.params());
-        DenoisingEngine engine = new DenoisingEngine(backend, model);
-        DenoisingEngine.Canvas canvas = engine.canvas(prompts, settings.canvasLength() - promptLength);
+        DenoisingEngine.Canvas canvas = new DenoisingEngine(backend, model).canvas(prompts, settings.canvasLength() - promptLength);
         LOG.debug("generate: {} row(s), canvas {}, {} steps, sampler {}, seed {}, blocks {}", canvas.batch(), canvas.length(),
                 settings.params().steps(), settings.sampler(), settings.seed(), settings.block());
-        int steps = settings.block().isPresent()
-                ? new BlockDenoisingEngine(backend, model).run(canvas, settings, sampler, processors, random(settings.seed()), listener)
-                : engine.run(canvas, settings, sampler, processors, random(settings.seed()), listener, request.hooks());
+        int steps;
+        Backend stepBackend = generationBackend();
+        try {
+            DenoisingEngine engine = new DenoisingEngine(stepBackend, model);
+            steps = settings.block().isPresent()
+                    ? new BlockDenoisingEngine(stepBackend, model).run(canvas, settings, sampler, processors, random(settings.seed()), listener)
+                    : engine.run(canvas, settings, sampler, processors, random(settings.seed()), listener, request.hooks());
+        } finally {
+            release(stepBackend);
+        }
         List<GenerationResult.GeneratedSequence> sequences = new ArrayList<>();
         int eos = model.tokens().eos();
         for (int b = 0; b < canvas.batch(); b++) {
@@ -316,10 +352,15 @@ public final class Dream4jModel implements DiffusionLM {
         // DreamOn has no 'origin' algorithm: a checkpoint defaulting to it infills with entropy (the quickstart's).
         String alg = request.sampler().or(() -> d.alg().filter(a -> !a.equals("origin"))).orElse("entropy");
         long seed = request.seed().isPresent() ? request.seed().getAsLong() : new SecureRandom().nextLong();
-        InfillTask task = new InfillTask(backend, prefix, suffix, request.initialMasks(), request.maxNewTokens(),
-                request.tokensPerStep().orElse(1), request.expandBudget(), request.padDeleteToRight(), alg, params,
-                processors(params), random(seed), listener, this::decodeGenerated);
-        return provider.create().infill(task);
+        Backend stepBackend = generationBackend();
+        try {
+            InfillTask task = new InfillTask(stepBackend, prefix, suffix, request.initialMasks(), request.maxNewTokens(),
+                    request.tokensPerStep().orElse(1), request.expandBudget(), request.padDeleteToRight(), alg, params,
+                    processors(params), random(seed), listener, this::decodeGenerated);
+            return provider.create().infill(task);
+        } finally {
+            release(stepBackend);
+        }
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.io.PrintWriter;
 @Command(name = "dream4j", mixinStandardHelpOptions = true, version = "dream4j 0.1.0",
         description = "Diffusion language models for code (Dream, Dream-Coder, DreamOn) on the JVM.",
         subcommands = {GenerateCommand.class, InfillCommand.class, TokenizeCommand.class, DetokenizeCommand.class,
-                LogitsCommand.class, ExportOnnxCommand.class, PluginsCommand.class, SynthCheckpointCommand.class, QuantizeCommand.class, BenchCommand.class, DecodeBenchCommand.class, ServeCommand.class,
+                LogitsCommand.class, ExportOnnxCommand.class, PluginsCommand.class, SynthCheckpointCommand.class, QuantizeCommand.class, BenchCommand.class, DecodeBenchCommand.class, ServeCommand.class, BenchServeCommand.class,
                 EvalCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Dream4jCli {

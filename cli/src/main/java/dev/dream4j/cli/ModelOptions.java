@@ -39,7 +39,12 @@ final class ModelOptions {
     }
 
     Dream4jModel open() {
-        Dream4j.Builder b = Dream4j.builder().model(directory()).backend(backend).device(device);
+        return open(1);
+    }
+
+    /** The model with continuous batching of up to {@code maxBatch} canvas rows per step forward. */
+    Dream4jModel open(int maxBatch) {
+        Dream4j.Builder b = Dream4j.builder().model(directory()).backend(backend).device(device).maxBatch(maxBatch);
         pluginDirectories.forEach(b::pluginDirectory);
         backendOptions.forEach(b::property);
         if (threads != null) {

@@ -35,8 +35,16 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model-name", paramLabel = "ID", description = "The model id in /v1/models and responses (default: the directory name).")
     String modelName;
 
-    @Option(names = "--max-in-flight", defaultValue = "1", paramLabel = "N", description = "Generations running at once (default: ${DEFAULT-VALUE}).")
-    int maxInFlight;
+    /** The default of {@code --max-batch}: enough rows for the bench's 16 clients at once. */
+    static final int DEFAULT_MAX_BATCH = 16;
+
+    @Option(names = "--max-batch", defaultValue = "" + DEFAULT_MAX_BATCH, paramLabel = "N",
+            description = {"Continuous batching: canvas rows the running generations share one step forward with",
+                    "(default: ${DEFAULT-VALUE}); 1 runs one generation at a time, as before."})
+    int maxBatch;
+
+    @Option(names = "--max-in-flight", paramLabel = "N", description = "Generations running at once (default: --max-batch).")
+    Integer maxInFlight;
 
     @Option(names = "--max-queue", defaultValue = "16", paramLabel = "N", description = "Generations waiting; beyond it: 429 (default: ${DEFAULT-VALUE}).")
     int maxQueue;
@@ -49,6 +57,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--allow-host", paramLabel = "NAME", description = "A host name clients reach the server by, admitted in Host and Origin headers besides IP literals, localhost and --host; repeatable; '*' admits any (behind a proxy).")
     java.util.List<String> allowHosts = new java.util.ArrayList<>();
+    @Option(names = "--access-log", description = "Log one line per request (logger dev.dream4j.server.access; default: off).")
+    boolean accessLog;
 
     @Override
     public Integer call() throws Exception {
@@ -63,14 +73,15 @@ final class ServeCommand implements Callable<Integer> {
         if (host.isBlank() || host.chars().anyMatch(c -> c <= ' ' || c == '/' || c == '@')) {
             throw new dev.dream4j.api.InvalidRequestException("--host", "'" + host + "' is not a host name or address");
         }
-        if (maxInFlight < 1 || maxQueue < 0 || timeoutSeconds < 1 || maxBody < 1024) {
-            throw new IllegalArgumentException("--max-in-flight >= 1, --max-queue >= 0, --timeout >= 1 and --max-body >= 1024 are required");
+        int inFlight = maxInFlight != null ? maxInFlight : maxBatch;
+        if (maxBatch < 1 || inFlight < 1 || maxQueue < 0 || timeoutSeconds < 1 || maxBody < 1024) {
+            throw new IllegalArgumentException("--max-batch >= 1, --max-in-flight >= 1, --max-queue >= 0, --timeout >= 1 and --max-body >= 1024 are required");
         }
         String name = modelName != null ? modelName
                 : DemoModel.NAME.equals(model.model) ? "tiny-dream-code" : model.directory().toAbsolutePath().normalize().getFileName().toString();
         ServerConfig config = ServerConfig.defaults(name).withHost(host).withPort(port)
-                .withConcurrency(maxInFlight, maxQueue).withMaxBodyBytes(maxBody).withRequestTimeout(Duration.ofSeconds(timeoutSeconds));
-        try (Dream4jModel lm = model.open(); Dream4jServer server = Dream4jServer.start(lm, config, RequestGuard.of(host, allowHosts))) {
+                .withConcurrency(inFlight, maxQueue).withMaxBodyBytes(maxBody).withRequestTimeout(Duration.ofSeconds(timeoutSeconds)).withAccessLog(accessLog);
+        try (Dream4jModel lm = model.open(maxBatch); Dream4jServer server = Dream4jServer.start(lm, config, RequestGuard.of(host, allowHosts))) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dream4j-serve-shutdown"));
             spec.commandLine().getErr().println("dream4j: serving " + name + " on " + server.url() + " (open it in a browser to watch the canvas)");
             spec.commandLine().getErr().flush();

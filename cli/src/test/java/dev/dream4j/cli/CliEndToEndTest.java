@@ -90,6 +90,16 @@ class CliEndToEndTest {
     }
 
     @Test
+    void benchServeComparesMaxBatchConfigurationsOnLoopback() {
+        Run r = cli("bench-serve", "--model", "demo", "--threads", "2", "--clients", "3", "--requests", "2", "--max-tokens", "4",
+                "--steps", "4", "--warmup", "0", "--max-batch", "1,4");
+        assertEquals(0, r.exit(), r.err() + r.out());
+        List<String> rows = r.out().lines().filter(l -> l.matches("^[14] +[14] +6 +0 +0 .*")).toList();
+        assertEquals(2, rows.size(), "one row per --max-batch, 6 ok, no 429, no errors:\n" + r.out());
+        assertTrue(r.out().contains("max-batch 4 vs 1: "), r.out());
+    }
+
+    @Test
     void generateJsonOnTheDemoModel() throws Exception {
         Run r = cli("generate", "--model", "demo", "--prompt", "def fibonacci(n):\n", "--max-new-tokens", "24",
                 "--steps", "24", "--sampler", "entropy", "--temperature", "0.6", "--top-p", "0.95", "--seed", "2", "--json");

@@ -4,6 +4,7 @@ import dev.dream4j.Dream4jModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -36,6 +37,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Dream4jServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dream4jServer.class);
+    private static final Logger ACCESS = LoggerFactory.getLogger("dev.dream4j.server.access");
 
     private final ServerConfig config;
     private final Vertx vertx;
@@ -62,12 +64,12 @@ public final class Dream4jServer implements AutoCloseable {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(config, "config");
         WorkerPool pool = new WorkerPool(config.maxInFlight(), config.maxQueue());
-        Metrics metrics = new Metrics(pool::queueLength);
+        Metrics metrics = new Metrics(pool::queueLength, model::batchStats);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
                 .setWorkerPoolSize(2));
         try {
             Endpoints endpoints = new Endpoints(model, config, pool, metrics, page());
-            Router router = router(vertx, config, endpoints, guard);
+            Router router = router(vertx, config, endpoints, metrics, guard);
             HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
                     .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.requestTimeout().toSeconds() + 60))
                     .setIdleTimeoutUnit(TimeUnit.SECONDS);
@@ -91,15 +93,21 @@ public final class Dream4jServer implements AutoCloseable {
         }
     }
 
-    private static Router router(Vertx vertx, ServerConfig config, Endpoints e, RequestGuard guard) {
+    private static Router router(Vertx vertx, ServerConfig config, Endpoints e, Metrics metrics, RequestGuard guard) {
         Router router = Router.router(vertx);
+        if (config.accessLog()) {
+            router.route().handler(Dream4jServer::accessLog);
+        }
         router.route().handler(guard);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
-        router.get("/").handler(e::page);
-        router.get("/index.html").handler(e::page);
-        router.get("/health").handler(e::health);
-        router.get("/metrics").handler(e::metrics);
-        router.get("/v1/models").handler(e::models);
+        // GET endpoints answer HEAD too (Vert.x sends the headers without the body).
+        get(router, "/").handler(e::page);
+        get(router, "/index.html").handler(e::page);
+        get(router, "/favicon.ico").handler(e::favicon);
+        get(router, "/health").handler(e::health);
+        get(router, "/metrics").handler(e::metrics);
+        get(router, "/v1/models").handler(e::models);
+        get(router, "/v1/models/:id").handler(e::model);
         router.post("/v1/completions").handler(body).handler(rc -> e.generation(rc, GenSpec.Kind.COMPLETION, "/v1/completions"));
         router.post("/v1/chat/completions").handler(body).handler(rc -> e.generation(rc, GenSpec.Kind.CHAT, "/v1/chat/completions"));
         router.post("/v1/denoise").handler(body).handler(rc -> e.generation(rc, GenSpec.Kind.DENOISE, "/v1/denoise"));
@@ -108,17 +116,40 @@ public final class Dream4jServer implements AutoCloseable {
             Throwable t = rc.failure();
             ApiException err = t != null ? Errors.map(t, "prompt") : statusError(rc.statusCode(), rc);
             if (!rc.response().ended() && !rc.response().headWritten()) {
+                metrics.request(endpointLabel(rc), err.status());
                 sendError(rc, err);
             }
         });
         for (int status : new int[]{400, 404, 405, 413, 415, 500}) {
             router.errorHandler(status, rc -> {
                 if (!rc.response().ended() && !rc.response().headWritten()) {
-                    sendError(rc, statusError(status, rc));
+                    ApiException err = statusError(status, rc);
+                    metrics.request(endpointLabel(rc), err.status());
+                    sendError(rc, err);
                 }
             });
         }
         return router;
+    }
+
+    private static io.vertx.ext.web.Route get(Router router, String path) {
+        return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
+    }
+
+    /** The metrics label of a request that no endpoint answered: its route's path, else "other" (bounded labels). */
+    private static String endpointLabel(RoutingContext rc) {
+        return rc.currentRoute() != null && rc.currentRoute().getPath() != null ? rc.currentRoute().getPath() : "other";
+    }
+
+    /** One line per request when it ends, on its own logger so it can be routed or silenced separately. */
+    private static void accessLog(RoutingContext rc) {
+        long start = System.nanoTime();
+        String method = rc.request().method().name();
+        String uri = rc.request().uri();
+        String remote = rc.request().remoteAddress() == null ? "-" : rc.request().remoteAddress().hostAddress();
+        rc.addEndHandler(v -> ACCESS.info("{} {} {} {} {} ms", remote, method, uri, rc.response().getStatusCode(),
+                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e6)));
+        rc.next();
     }
 
     private static ApiException statusError(int status, RoutingContext rc) {

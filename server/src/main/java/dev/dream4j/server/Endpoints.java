@@ -8,9 +8,12 @@ import dev.dream4j.api.GenerationRequest;
 import dev.dream4j.api.GenerationResult;
 import dev.dream4j.api.InfillRequest;
 import dev.dream4j.api.InfillResult;
+import dev.dream4j.api.InvalidRequestException;
 import dev.dream4j.api.ModelInfo;
 import dev.dream4j.api.Prompt;
 import dev.dream4j.kernel.engine.ResolvedGeneration;
+import dev.dream4j.kernel.plugin.PluginKind;
+import dev.dream4j.spi.sampling.SamplerProvider;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -71,14 +74,43 @@ final class Endpoints {
 
     void models(RoutingContext rc) {
         metrics.request("/v1/models", 200);
+        json(rc, 200, new JsonObject().put("object", "list").put("data", new JsonArray().add(modelObject())));
+    }
+
+    /** {@code GET /v1/models/{id}}: the served model, or 404 {@code model_not_found}. */
+    void model(RoutingContext rc) {
+        String id = rc.pathParam("id");
+        if (!config.modelName().equals(id)) {
+            reject(rc, "/v1/models/{id}", new ApiException(404, "invalid_request_error", "model", "model_not_found",
+                    "the model '" + id + "' does not exist; this server serves '" + config.modelName() + "'"));
+            return;
+        }
+        metrics.request("/v1/models/{id}", 200);
+        json(rc, 200, modelObject());
+    }
+
+    private JsonObject modelObject() {
         ModelInfo info = model.info();
         JsonObject details = new JsonObject().put("family", info.family()).put("backend", info.backend())
                 .put("tokenizer", info.tokenizer()).put("vocab_size", info.vocabSize())
-                .put("context_length", info.contextLength()).put("special_tokens", new JsonObject(new java.util.TreeMap<>(info.specialTokens())));
-        JsonObject m = new JsonObject().put("id", config.modelName()).put("object", "model").put("created", created)
+                .put("context_length", info.contextLength()).put("max_batch", model.maxBatch())
+                .put("samplers", new JsonArray(model.registry().providers(PluginKind.SAMPLER, SamplerProvider.class).stream()
+                        .map(SamplerProvider::name).sorted().toList()))
+                .put("special_tokens", new JsonObject(new java.util.TreeMap<>(info.specialTokens())));
+        return new JsonObject().put("id", config.modelName()).put("object", "model").put("created", created)
                 .put("owned_by", "dream4j").put("dream4j", details);
-        json(rc, 200, new JsonObject().put("object", "list").put("data", new JsonArray().add(m)));
     }
+
+    /** A small icon, so browsers asking for one get it instead of a 404 in the logs and metrics. */
+    void favicon(RoutingContext rc) {
+        metrics.request("/favicon.ico", 200);
+        rc.response().putHeader("Content-Type", "image/svg+xml").putHeader("Cache-Control", "max-age=86400").end(FAVICON);
+    }
+
+    private static final Buffer FAVICON = Buffer.buffer("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\">"
+            + "<rect width=\"16\" height=\"16\" rx=\"3\" fill=\"#1f2937\"/><rect x=\"3\" y=\"4\" width=\"4\" height=\"3\" fill=\"#60a5fa\"/>"
+            + "<rect x=\"9\" y=\"4\" width=\"4\" height=\"3\" fill=\"#9ca3af\"/><rect x=\"3\" y=\"9\" width=\"4\" height=\"3\" fill=\"#9ca3af\"/>"
+            + "<rect x=\"9\" y=\"9\" width=\"4\" height=\"3\" fill=\"#60a5fa\"/></svg>");
 
     private static void json(RoutingContext rc, int status, JsonObject body) {
         rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
@@ -196,26 +228,69 @@ final class Endpoints {
         };
     }
 
-    /** Prompt ids, defaults resolved and the sampler looked up before anything is sent, so bad input is a 400. */
-    private record Prepared(List<int[]> promptIds, int promptLength, ResolvedGeneration resolved) {
+    /**
+     * Prompt ids, defaults resolved and the sampler looked up before anything is sent, so bad input is a 400.
+     *
+     * @param request the request as it will run: without {@code steps}, it runs {@code min(new tokens, the checkpoint's
+     *                default steps)}, so 16 new tokens do not take the 64 steps a checkpoint sets for 64
+     */
+    private record Prepared(GenerationRequest request, List<int[]> promptIds, int promptLength, ResolvedGeneration resolved) {
     }
 
-    private Prepared prepare(GenSpec spec) {
+    private Prepared prepare(GenerationRequest request, String promptField) {
         List<int[]> ids = new ArrayList<>();
-        for (Prompt p : spec.request().prompts()) {
+        for (Prompt p : request.prompts()) {
             ids.add(model.promptIds(p));
         }
+        long rows = (long) ids.size() * request.numReturnSequences();
+        if (rows > config.maxN()) {
+            throw ApiException.invalid("n", ids.size() + " prompt(s) x n = " + request.numReturnSequences() + " make " + rows
+                    + " sequences; at most " + config.maxN() + " per request");
+        }
         int promptLength = ids.stream().mapToInt(a -> a.length).max().orElse(0);
-        ResolvedGeneration resolved = model.resolve(spec.request(), promptLength);
+        int context = model.description().contextLength();
+        // In long arithmetic, before anything adds to it: max_tokens may be as large as an int goes.
+        long newTokens = request.maxNewTokens().isPresent() ? request.maxNewTokens().getAsInt() : 1;
+        if (promptLength + newTokens > context) {
+            throw contextLengthExceeded(promptField, context, promptLength, request.maxNewTokens().isPresent() ? newTokens : -1);
+        }
+        ResolvedGeneration resolved;
+        try {
+            resolved = model.resolve(request, promptLength);
+        } catch (InvalidRequestException e) {
+            if (request.maxNewTokens().isEmpty() && e.getMessage().contains("context length")) {
+                throw contextLengthExceeded(promptField, context, promptLength, -1);
+            }
+            throw e;
+        }
+        int generated = resolved.canvasLength() - promptLength;
+        if (request.steps().isEmpty() && resolved.params().steps() > generated) {
+            GenerationRequest fewer = request.toBuilder().steps(generated).build();
+            try {
+                resolved = model.resolve(fewer, promptLength);
+                request = fewer;
+            } catch (InvalidRequestException e) {
+                // Block decoding may need more steps than tokens (2 per block): keep the checkpoint's default.
+                LOG.debug("keeping the default steps: {}", e.getMessage());
+            }
+        }
         model.sampler(resolved.sampler(), resolved.params());
-        return new Prepared(ids, promptLength, resolved);
+        return new Prepared(request, ids, promptLength, resolved);
+    }
+
+    private static ApiException contextLengthExceeded(String field, int context, int promptLength, long newTokens) {
+        String asked = newTokens < 0 ? promptLength + " tokens in the prompt"
+                : (promptLength + newTokens) + " tokens (" + promptLength + " in the prompt, " + newTokens + " for the completion)";
+        return new ApiException(400, "invalid_request_error", newTokens < 0 || promptLength >= context ? field : "max_tokens",
+                "context_length_exceeded", "this model's maximum context length is " + context + " tokens; you requested " + asked
+                + ". Shorten the prompt or lower max_tokens.");
     }
 
     private void complete(Exchange ex, GenSpec spec, boolean chat) {
         // A drawn seed is fixed here, so that it can be reported even when the loop stops early.
-        GenerationRequest request = spec.request().seed().isPresent() ? spec.request()
-                : spec.request().toBuilder().seed(SEEDS.nextLong()).build();
-        Prepared prep = prepare(spec);
+        Prepared prep = prepare(spec.request().seed().isPresent() ? spec.request()
+                : spec.request().toBuilder().seed(SEEDS.nextLong()).build(), chat ? "messages" : "prompt");
+        GenerationRequest request = prep.request();
         String id = (chat ? "chatcmpl-" : "cmpl-") + id();
         long createdAt = System.currentTimeMillis() / 1000;
         String object = chat ? (spec.stream() ? "chat.completion.chunk" : "chat.completion") : "text_completion";
@@ -333,12 +408,12 @@ final class Endpoints {
     // ---------------------------------------------------------------- denoise stream
 
     private void denoise(Exchange ex, GenSpec spec) {
-        Prepared prep = prepare(spec);
+        Prepared prep = prepare(spec.request(), spec.request().prompts().getFirst() instanceof Prompt.Chat ? "messages" : "prompt");
         int promptLength = prep.promptLength();
         int canvasLength = prep.resolved().canvasLength();
         int mask = model.description().tokens().mask();
         int eos = model.description().tokens().eos();
-        int rows = spec.request().numReturnSequences();
+        int rows = prep.request().numReturnSequences();
         int totalSteps = prep.resolved().params().steps();
         int[] prompt = prep.promptIds().getFirst();
         ex.sseStart();
@@ -362,7 +437,7 @@ final class Endpoints {
             ex.sse(stepEvent(step, promptLength, mask, start).encode());
             return DenoisingListener.Decision.CONTINUE;
         };
-        GenerationResult result = model.generate(spec.request(), guard(ex, inner, spec.stepDelayMs()));
+        GenerationResult result = model.generate(prep.request(), guard(ex, inner, spec.stepDelayMs()));
         metrics.generatedTokens((long) rows * (canvasLength - promptLength));
         JsonArray choices = new JsonArray();
         for (int b = 0; b < result.sequences().size(); b++) {

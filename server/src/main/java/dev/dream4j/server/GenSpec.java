@@ -29,7 +29,8 @@ record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, 
 
     enum Kind { COMPLETION, CHAT, DENOISE }
 
-    private static final Set<String> ROLES = Set.of("system", "user", "assistant");
+    /** Chat roles; {@code developer} (OpenAI's newer name for system instructions) is read as {@code system}. */
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
     static final int MAX_STEP_DELAY_MS = 2000;
 
     static GenSpec read(Body body, Kind kind, ServerConfig config) {
@@ -130,9 +131,35 @@ record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, 
         if (body.has("suffix")) {
             throw ApiException.invalid("suffix", "suffix is not supported here; use POST /v1/infill with prefix and suffix");
         }
+        Object topLogprobs = body.raw("top_logprobs");
+        if (topLogprobs != null && !(topLogprobs instanceof Number n && n.doubleValue() == 0)) {
+            throw ApiException.invalid("top_logprobs", "logprobs are not supported by diffusion generation");
+        }
         Object tools = body.raw("tools");
         if (tools instanceof JsonArray a && !a.isEmpty()) {
             throw ApiException.invalid("tools", "tool calls are not supported");
+        }
+        Object toolChoice = body.raw("tool_choice");
+        if (toolChoice != null && !"none".equals(toolChoice) && !"auto".equals(toolChoice)) {
+            throw ApiException.invalid("tool_choice", "tool calls are not supported");
+        }
+        if (body.raw("functions") != null || body.raw("function_call") != null) {
+            throw ApiException.invalid(body.raw("functions") != null ? "functions" : "function_call", "function calls are not supported");
+        }
+        Object format = body.raw("response_format");
+        if (format != null && !(format instanceof JsonObject o && "text".equals(o.getValue("type")))) {
+            throw ApiException.invalid("response_format", "only response_format {\"type\": \"text\"} is supported;"
+                    + " JSON mode and structured outputs are not implemented");
+        }
+        Object bias = body.raw("logit_bias");
+        if (bias != null && !(bias instanceof JsonObject o && o.isEmpty())) {
+            throw ApiException.invalid("logit_bias", "logit_bias is not supported");
+        }
+        for (String penalty : List.of("presence_penalty", "frequency_penalty")) {
+            Object v = body.raw(penalty);
+            if (v != null && !(v instanceof Number n && n.doubleValue() == 0)) {
+                throw ApiException.invalid(penalty, penalty + " is not supported (only 0); dream4j has pad_penalty");
+            }
         }
     }
 
@@ -197,7 +224,7 @@ record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, 
                 throw ApiException.invalid("messages", "messages[" + i + "].role must be one of " + ROLES.stream().sorted().toList()
                         + ", got " + (role instanceof String ? "'" + role + "'" : Body.typeName(role)));
             }
-            out.add(new ChatMessage(r, content(o.getValue("content"), i)));
+            out.add(new ChatMessage(r.equals("developer") ? "system" : r, content(o.getValue("content"), i)));
         }
         return out;
     }

@@ -1,13 +1,17 @@
 package dev.dream4j.server;
 
 import java.util.Locale;
+import dev.dream4j.kernel.batch.StepScheduler;
+
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /** The server's counters, rendered in the Prometheus text exposition format (version 0.0.4). */
 final class Metrics {
@@ -28,9 +32,16 @@ final class Metrics {
     private final long[] windowSteps = new long[RATE_WINDOW_SECONDS + 1];
     private final AtomicLong inFlight = new AtomicLong();
     private final IntSupplier queueLength;
+    private final Supplier<Optional<StepScheduler.Stats>> batch;
 
     Metrics(IntSupplier queueLength) {
+        this(queueLength, Optional::empty);
+    }
+
+    /** @param batch the model's step scheduler counters (empty when generations do not share forwards) */
+    Metrics(IntSupplier queueLength, Supplier<Optional<StepScheduler.Stats>> batch) {
         this.queueLength = queueLength;
+        this.batch = batch;
         for (int i = 0; i < stepBuckets.length; i++) {
             stepBuckets[i] = new LongAdder();
         }
@@ -138,20 +149,32 @@ final class Metrics {
         sb.append("dream4j_step_seconds_bucket{le=\"+Inf\"} ").append(count).append('\n');
         sb.append("dream4j_step_seconds_sum ").append(num(stepSeconds.sum())).append('\n');
         sb.append("dream4j_step_seconds_count ").append(count).append('\n');
+        batch.get().ifPresent(b -> {
+            gauge(sb, "dream4j_batch_active_generations", "Generations sharing step forwards now (continuous batching).", b.activeGenerations());
+            counter(sb, "dream4j_batch_forwards_total", "Step forwards run for generations.", b.forwards());
+            counter(sb, "dream4j_batch_shared_forwards_total", "Step forwards that held more than one generation's step.", b.sharedForwards());
+            counter(sb, "dream4j_batch_rows_total", "Canvas rows over all step forwards (divide by forwards: mean batch).", b.rows());
+        });
+        ProcessMetrics.render(sb);
         return sb.toString();
     }
 
-    private static void header(StringBuilder sb, String name, String type, String help) {
+    static void header(StringBuilder sb, String name, String type, String help) {
         sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
         sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
-    private static void counter(StringBuilder sb, String name, String help, long value) {
+    static void counter(StringBuilder sb, String name, String help, long value) {
         header(sb, name, "counter", help);
         sb.append(name).append(' ').append(value).append('\n');
     }
 
-    private static void gauge(StringBuilder sb, String name, String help, double value) {
+    static void counterSeconds(StringBuilder sb, String name, String help, double value) {
+        header(sb, name, "counter", help);
+        sb.append(name).append(' ').append(num(value)).append('\n');
+    }
+
+    static void gauge(StringBuilder sb, String name, String help, double value) {
         header(sb, name, "gauge", help);
         sb.append(name).append(' ').append(num(value)).append('\n');
     }

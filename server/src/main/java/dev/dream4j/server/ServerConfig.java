@@ -14,10 +14,11 @@ import java.util.Objects;
  * @param maxBodyBytes    the largest request body; larger ones get {@code 413}
  * @param requestTimeout  the longest a generation may take, queueing included; then {@code 504} (or an SSE error)
  * @param maxSteps        the largest {@code steps} a request may ask for
- * @param maxN            the largest {@code n} a request may ask for
+ * @param maxN            the largest {@code n} a request may ask for (and of prompts × {@code n} rows)
+ * @param accessLog       log one line per request on the {@code dev.dream4j.server.access} logger (off by default)
  */
 public record ServerConfig(String host, int port, String modelName, int maxInFlight, int maxQueue, long maxBodyBytes,
-                           Duration requestTimeout, int maxSteps, int maxN) {
+                           Duration requestTimeout, int maxSteps, int maxN, boolean accessLog) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -48,26 +49,30 @@ public record ServerConfig(String host, int port, String modelName, int maxInFli
 
     /** Loopback, port 8080, 1 generation in flight, 16 queued, 1 MiB bodies, 5 minute timeout. */
     public static ServerConfig defaults(String modelName) {
-        return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, modelName, 1, 16, 1 << 20, Duration.ofMinutes(5), 4096, 16);
+        return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, modelName, 1, 16, 1 << 20, Duration.ofMinutes(5), 4096, 16, false);
     }
 
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, modelName, maxInFlight, maxQueue, maxBodyBytes, requestTimeout, maxSteps, maxN);
+        return new ServerConfig(h, port, modelName, maxInFlight, maxQueue, maxBodyBytes, requestTimeout, maxSteps, maxN, accessLog);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, modelName, maxInFlight, maxQueue, maxBodyBytes, requestTimeout, maxSteps, maxN);
+        return new ServerConfig(host, p, modelName, maxInFlight, maxQueue, maxBodyBytes, requestTimeout, maxSteps, maxN, accessLog);
     }
 
     public ServerConfig withConcurrency(int inFlight, int queue) {
-        return new ServerConfig(host, port, modelName, inFlight, queue, maxBodyBytes, requestTimeout, maxSteps, maxN);
+        return new ServerConfig(host, port, modelName, inFlight, queue, maxBodyBytes, requestTimeout, maxSteps, maxN, accessLog);
     }
 
     public ServerConfig withMaxBodyBytes(long bytes) {
-        return new ServerConfig(host, port, modelName, maxInFlight, maxQueue, bytes, requestTimeout, maxSteps, maxN);
+        return new ServerConfig(host, port, modelName, maxInFlight, maxQueue, bytes, requestTimeout, maxSteps, maxN, accessLog);
     }
 
     public ServerConfig withRequestTimeout(Duration timeout) {
-        return new ServerConfig(host, port, modelName, maxInFlight, maxQueue, maxBodyBytes, timeout, maxSteps, maxN);
+        return new ServerConfig(host, port, modelName, maxInFlight, maxQueue, maxBodyBytes, timeout, maxSteps, maxN, accessLog);
+    }
+
+    public ServerConfig withAccessLog(boolean on) {
+        return new ServerConfig(host, port, modelName, maxInFlight, maxQueue, maxBodyBytes, requestTimeout, maxSteps, maxN, on);
     }
 }
