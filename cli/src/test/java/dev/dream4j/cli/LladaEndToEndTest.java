@@ -95,6 +95,29 @@ class LladaEndToEndTest {
     }
 
     @Test
+    void aLeftPaddedBatchIsTokenIdenticalToLladaGenerateWithAnAttentionMask() throws Exception {
+        Path dir = llada("batch", DType.F32, 1, 2, 23);
+        int[][] prompts = {{5, 9, 33, 70, 12, 8}, {41, 7}};
+        int[][] expected;
+        int pad;
+        try (HfCheckpoint cp = HfCheckpoint.open(dir)) {
+            ModelDescription model = CheckpointFixtures.describe(cp);
+            pad = model.tokens().pad();
+            expected = lladaGenerate(new ReferenceDecoder(model, cp), prompts, pad, 16, 8, 8, model.tokens().mask(),
+                    model.spec().vocabSize(), 0);
+        }
+        try (dev.dream4j.api.DiffusionLM lm = dev.dream4j.Dream4j.load(dir)) {
+            dev.dream4j.api.GenerationResult r = lm.generate(dev.dream4j.api.GenerationRequest.builder()
+                    .prompts(Arrays.stream(prompts).map(a -> dev.dream4j.api.Prompt.tokens(Arrays.stream(a).boxed().toList())).toList())
+                    .maxNewTokens(16).steps(8).blockLength(8).sampler("low_confidence").temperature(0).seed(1).build());
+            for (int b = 0; b < prompts.length; b++) {
+                int[] got = r.sequences().get(b).generatedIds().stream().mapToInt(Integer::intValue).toArray();
+                assertArrayEquals(expected[b], got, "row " + b + ": " + Arrays.toString(got) + " vs " + Arrays.toString(expected[b]));
+            }
+        }
+    }
+
+    @Test
     void defaultsAreLladasAndRandomRemaskingFillsEveryPosition() throws Exception {
         Path dir = llada("defaults", DType.BF16, 1, 4, 8);
         CliEndToEndTest.Run r = cli("generate", "--model", dir.toString(), "--prompt-ids", "4,5,6",
@@ -156,60 +179,93 @@ class LladaEndToEndTest {
      */
     static int[] lladaGenerate(ReferenceDecoder ref, int[] prompt, int genLength, int steps, int block, int mask,
                                int vocab, double cfg) {
-        int p = prompt.length;
+        return lladaGenerate(ref, new int[][]{prompt}, 0, genLength, steps, block, mask, vocab, cfg)[0];
+    }
+
+    /**
+     * The same for a batch, left-padded with {@code pad} to the longest prompt as LLaDA's {@code generate()} takes it
+     * with an {@code attention_mask}: padding slots are hidden from attention, positions stay {@code 0..L-1}, and each
+     * row splits its own block masks.
+     */
+    static int[][] lladaGenerate(ReferenceDecoder ref, int[][] prompts, int pad, int genLength, int steps, int block,
+                                 int mask, int vocab, double cfg) {
+        int rows = prompts.length;
+        int p = Arrays.stream(prompts).mapToInt(a -> a.length).max().orElseThrow();
         int len = p + genLength;
-        int[] x = new int[len];
-        System.arraycopy(prompt, 0, x, 0, p);
-        Arrays.fill(x, p, len, mask);
+        int[] x = new int[rows * len];
+        int[] positions = new int[rows * len];
+        boolean[] visible = new boolean[rows * len];
+        for (int r = 0; r < rows; r++) {
+            int off = p - prompts[r].length;
+            Arrays.fill(x, r * len, r * len + off, pad);
+            System.arraycopy(prompts[r], 0, x, r * len + off, prompts[r].length);
+            Arrays.fill(x, r * len + p, (r + 1) * len, mask);
+            for (int j = 0; j < len; j++) {
+                positions[r * len + j] = j;
+                visible[r * len + j] = j >= off;
+            }
+        }
         int blocks = genLength / block;
         int perBlock = steps / blocks;
         for (int nb = 0; nb < blocks; nb++) {
             int end = p + (nb + 1) * block;
-            int masks = 0;
-            for (int j = p + nb * block; j < end; j++) {
-                masks += x[j] == mask ? 1 : 0;
+            int[] masks = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                for (int j = p + nb * block; j < end; j++) {
+                    masks[r] += x[r * len + j] == mask ? 1 : 0;
+                }
             }
             for (int i = 0; i < perBlock; i++) {
-                int transfer = masks / perBlock + (i < masks % perBlock ? 1 : 0);
-                double[][] logits = ref.forward(ForwardBatch.single(x.clone(), ForwardBatch.allRows(1, len)));
+                double[][] logits = ref.forward(ForwardBatch.of(rows, len, x.clone(), positions, visible, ForwardBatch.allRows(rows, len)));
                 if (cfg > 0) {
                     int[] un = x.clone();
-                    Arrays.fill(un, 0, p, mask);
-                    double[][] u = ref.forward(ForwardBatch.single(un, ForwardBatch.allRows(1, len)));
-                    for (int j = 0; j < len; j++) {
+                    for (int r = 0; r < rows; r++) {
+                        Arrays.fill(un, r * len, r * len + p, mask);
+                    }
+                    double[][] u = ref.forward(ForwardBatch.of(rows, len, un, positions, visible, ForwardBatch.allRows(rows, len)));
+                    for (int j = 0; j < rows * len; j++) {
                         for (int v = 0; v < vocab; v++) {
                             logits[j][v] = u[j][v] + (cfg + 1) * (logits[j][v] - u[j][v]);
                         }
                     }
                 }
-                int[] x0 = new int[len];
-                double[] confidence = new double[len];
-                for (int j = 0; j < len; j++) {
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int v = 0; v < vocab; v++) {
-                        if (logits[j][v] > max) {
-                            max = logits[j][v];
-                            x0[j] = v;
-                        }
-                    }
-                    double sum = 0;
-                    for (int v = 0; v < vocab; v++) {
-                        sum += Math.exp(logits[j][v] - max);
-                    }
-                    confidence[j] = x[j] == mask && j < end ? 1.0 / sum : Double.NEGATIVE_INFINITY;
-                }
-                for (int k = 0; k < transfer; k++) {
-                    int best = -1;
+                for (int r = 0; r < rows; r++) {
+                    int transfer = masks[r] / perBlock + (i < masks[r] % perBlock ? 1 : 0);
+                    int[] x0 = new int[len];
+                    double[] confidence = new double[len];
                     for (int j = 0; j < len; j++) {
-                        if (confidence[j] > Double.NEGATIVE_INFINITY && (best < 0 || confidence[j] > confidence[best])) {
-                            best = j;
+                        double[] l = logits[r * len + j];
+                        double max = Double.NEGATIVE_INFINITY;
+                        for (int v = 0; v < vocab; v++) {
+                            if (l[v] > max) {
+                                max = l[v];
+                                x0[j] = v;
+                            }
                         }
+                        double sum = 0;
+                        for (int v = 0; v < vocab; v++) {
+                            sum += Math.exp(l[v] - max);
+                        }
+                        confidence[j] = x[r * len + j] == mask && j < end ? 1.0 / sum : Double.NEGATIVE_INFINITY;
                     }
-                    x[best] = x0[best];
-                    confidence[best] = Double.NEGATIVE_INFINITY;
+                    for (int k = 0; k < transfer; k++) {
+                        int best = -1;
+                        for (int j = 0; j < len; j++) {
+                            if (confidence[j] > Double.NEGATIVE_INFINITY && (best < 0 || confidence[j] > confidence[best])) {
+                                best = j;
+                            }
+                        }
+                        x[r * len + best] = x0[best];
+                        confidence[best] = Double.NEGATIVE_INFINITY;
+                    }
                 }
             }
         }
-        return Arrays.copyOfRange(x, p, len);
+        int[][] out = new int[rows][];
+        for (int r = 0; r < rows; r++) {
+            out[r] = Arrays.copyOfRange(x, r * len + p, (r + 1) * len);
+        }
+        return out;
     }
+
 }

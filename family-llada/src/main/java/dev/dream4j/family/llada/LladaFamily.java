@@ -103,8 +103,9 @@ public final class LladaFamily implements ModelFamily {
         }
         Optional<JsonConfig> generation = checkpoint.json("generation_config.json");
         SpecialTokens tokens = specialTokens(checkpoint, config, generation, rows);
+        // LLaDA's model numbers positions 0..L-1 and masks padding only through the attention bias
         return new ModelDescription(name(), spec, recipe, tensors(tied, qkvBias), tokens, 0, defaults(generation),
-                spec.maxPositionEmbeddings());
+                spec.maxPositionEmbeddings(), ModelDescription.PaddedPositions.SLOT_INDEX);
     }
 
     /** The published OLMo/LLaDA tensor names. */

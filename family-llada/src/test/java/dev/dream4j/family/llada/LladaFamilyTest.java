@@ -52,6 +52,7 @@ class LladaFamilyTest {
         ModelDescription m = describe(checkpoint(c -> { }));
         assertEquals("llada", m.family());
         assertEquals(0, m.logitShift(), "LLaDA predicts slot j from row j");
+        assertEquals(ModelDescription.PaddedPositions.SLOT_INDEX, m.paddedPositions(), "LLaDA numbers slots 0..L-1 under padding");
         assertEquals(64, m.spec().hiddenSize());
         assertEquals(96, m.spec().intermediateSize());
         assertEquals(4, m.spec().numHeads());

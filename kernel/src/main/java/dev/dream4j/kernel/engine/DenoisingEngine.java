@@ -59,6 +59,7 @@ public final class DenoisingEngine {
         int[] tokens = new int[batch * length];
         int[] positions = new int[batch * length];
         boolean padded = prompts.stream().anyMatch(a -> a.length < p);
+        boolean countVisible = model.paddedPositions() == ModelDescription.PaddedPositions.COUNT_VISIBLE;
         boolean[] visible = padded ? new boolean[batch * length] : null;
         for (int b = 0; b < batch; b++) {
             int[] prompt = prompts.get(b);
@@ -76,8 +77,9 @@ public final class DenoisingEngine {
                 if (v) {
                     seen++;
                 }
-                // Reference: position = cumsum(attention_mask) - 1, and padding slots get position 1.
-                positions[base + j] = padded ? (v ? seen - 1 : 1) : j;
+                // Dream's reference: position = cumsum(attention_mask) - 1, and padding slots get position 1; a family
+                // that numbers slots regardless of padding (LLaDA) keeps j
+                positions[base + j] = padded && countVisible ? (v ? seen - 1 : 1) : j;
             }
         }
         return new Canvas(batch, length, tokens, positions, visible);

@@ -137,6 +137,18 @@ class DenoisingEngineTest {
     }
 
     @Test
+    void aFamilyNumberingSlotsKeepsPositionsUnderPadding() {
+        // LLaDA's model numbers positions 0..L-1 and hides padding only through the attention mask
+        ModelDescription m = model();
+        ModelDescription slotIndex = new ModelDescription(m.family(), m.spec(), m.recipe(), m.tensors(), m.tokens(), 0,
+                m.defaults(), m.contextLength(), ModelDescription.PaddedPositions.SLOT_INDEX);
+        DenoisingEngine.Canvas c = new DenoisingEngine(new RecordingBackend(), slotIndex)
+                .canvas(List.of(new int[]{1, 2, 3}, new int[]{5}), 2);
+        assertArrayEquals(new int[]{0, 1, 2, 3, 4, 0, 1, 2, 3, 4}, c.positions());
+        assertArrayEquals(new boolean[]{true, true, true, true, true, false, false, true, true, true}, c.visible());
+    }
+
+    @Test
     void logitsAreShiftedByOneAndOnlyMaskedRowsAreAsked() {
         RecordingBackend backend = new RecordingBackend();
         DenoisingEngine engine = new DenoisingEngine(backend, model());

@@ -15,10 +15,31 @@ import java.util.Objects;
  *                      0 for LLaDA (slot j by row j)
  * @param defaults      generation defaults as the family's reference runs them
  * @param contextLength the longest canvas the engine accepts (prompt + new tokens)
+ * @param paddedPositions how a left-padded canvas numbers its positions
  */
 public record ModelDescription(String family, ModelSpec spec, DecoderRecipe recipe, TensorMap tensors,
-                               SpecialTokens tokens, int logitShift, GenerationDefaults defaults, int contextLength) {
+                               SpecialTokens tokens, int logitShift, GenerationDefaults defaults, int contextLength,
+                               PaddedPositions paddedPositions) {
+
+    /** Position ids of a row that is left-padded to the batch's longest prompt. */
+    public enum PaddedPositions {
+        /**
+         * Positions count the visible slots ({@code cumsum(attention_mask) - 1}; padding slots get 1), as Dream's
+         * {@code diffusion_generate} builds them: a padded row decodes as it would alone.
+         */
+        COUNT_VISIBLE,
+        /** Positions are the slot index {@code 0..L-1} whatever the padding, as LLaDA's model numbers them. */
+        SLOT_INDEX
+    }
+
+    /** A description whose padded rows count visible positions ({@link PaddedPositions#COUNT_VISIBLE}). */
+    public ModelDescription(String family, ModelSpec spec, DecoderRecipe recipe, TensorMap tensors, SpecialTokens tokens,
+                            int logitShift, GenerationDefaults defaults, int contextLength) {
+        this(family, spec, recipe, tensors, tokens, logitShift, defaults, contextLength, PaddedPositions.COUNT_VISIBLE);
+    }
+
     public ModelDescription {
+        Objects.requireNonNull(paddedPositions, "paddedPositions");
         Objects.requireNonNull(family);
         Objects.requireNonNull(spec);
         Objects.requireNonNull(recipe);
