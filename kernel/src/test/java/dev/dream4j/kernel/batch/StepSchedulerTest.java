@@ -46,15 +46,7 @@ class StepSchedulerTest {
     static final Duration PATIENT = Duration.ofSeconds(30);
 
     static ModelDescription model() {
-        ModelSpec spec = new ModelSpec(4, 8, 1, 1, 1, 4, VOCAB, 256);
-        String l = "layers." + TensorMap.LAYER + ".";
-        TensorMap tensors = TensorMap.builder().put(TensorRole.EMBEDDING, "embed").put(TensorRole.FINAL_NORM, "norm")
-                .put(TensorRole.LM_HEAD, "head").put(TensorRole.ATTENTION_NORM, l + "an").put(TensorRole.Q, l + "q")
-                .put(TensorRole.K, l + "k").put(TensorRole.V, l + "v").put(TensorRole.O, l + "o")
-                .put(TensorRole.MLP_NORM, l + "mn").put(TensorRole.GATE, l + "g").put(TensorRole.UP, l + "u")
-                .put(TensorRole.DOWN, l + "d").build();
-        return new ModelDescription("test", spec, DecoderRecipe.builder(4, DecoderRecipe.Rope.half(10000)).build(), tensors,
-                new SpecialTokens(8, PAD, PAD, OptionalInt.empty(), OptionalInt.empty(), PAD), 1, GenerationDefaults.none(), 256);
+        return dev.dream4j.kernel.ScriptedModels.describe(VOCAB, 8, PAD, 1, 256);
     }
 
     /** Logit v of slot (b, j) mixes the visible (token, position) pairs of row b with j's own; records batch sizes. */

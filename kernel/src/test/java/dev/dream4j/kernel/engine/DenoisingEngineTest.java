@@ -49,16 +49,7 @@ class DenoisingEngineTest {
 
     /** The scripted model with logit shift {@code shift}. */
     static ModelDescription model(int shift) {
-        ModelSpec spec = new ModelSpec(4, 8, 1, 1, 1, 4, VOCAB, 64);
-        String l = "layers." + TensorMap.LAYER + ".";
-        TensorMap tensors = TensorMap.builder().put(TensorRole.EMBEDDING, "embed").put(TensorRole.FINAL_NORM, "norm")
-                .put(TensorRole.LM_HEAD, "head").put(TensorRole.ATTENTION_NORM, l + "an").put(TensorRole.Q, l + "q")
-                .put(TensorRole.K, l + "k").put(TensorRole.V, l + "v").put(TensorRole.O, l + "o")
-                .put(TensorRole.MLP_NORM, l + "mn").put(TensorRole.GATE, l + "g").put(TensorRole.UP, l + "u")
-                .put(TensorRole.DOWN, l + "d").build();
-        return new ModelDescription("test", spec, DecoderRecipe.builder(4, DecoderRecipe.Rope.half(10000)).build(), tensors,
-                new SpecialTokens(MASK, PAD, PAD, OptionalInt.empty(), OptionalInt.empty(), PAD), shift,
-                GenerationDefaults.none(), 64);
+        return dev.dream4j.kernel.ScriptedModels.describe(VOCAB, MASK, PAD, shift, 64);
     }
 
     /** Row r's logits: token (flat input slot of the row % 5) gets 1, the rest 0; records every batch. */
