@@ -169,6 +169,9 @@ public final class DenoisingEngine {
                 StepContext context = new StepContext(info, batch, length, mask, x.clone(), maskCounts, initialMasks);
                 StepDecision decision = sampler.step(context, maskedLogits, random);
                 committed = Commits.apply(decision, settings.sampler(), slotBatch, slotPos, x, batch, length, mask, vocab);
+                if (info.isLast()) {
+                    checkFinished(x, mask, masked, steps, settings.sampler());
+                }
             }
             int step = i;
             hooks.tokens().ifPresent(h -> h.apply(step, hookCanvas));
@@ -192,6 +195,26 @@ public final class DenoisingEngine {
             }
         }
         return steps;
+    }
+
+    /**
+     * After the sampler's last step no slot may still be masked: the schedule asks for every remaining mask then
+     * ({@code StepInfo.isLast()}), so a mask left is a sampler that does not commit, and its output would be mask
+     * tokens decoded to nothing (empty text, no error). Single steps that commit nothing are legitimate (the schedule
+     * rounds down), which is why only the last step is checked.
+     */
+    private static void checkFinished(int[] x, int mask, int maskedBefore, int steps, String sampler) {
+        int left = 0;
+        for (int v : x) {
+            if (v == mask) {
+                left++;
+            }
+        }
+        if (left > 0) {
+            throw new Dream4jException("sampler '" + sampler + "' left " + left + " of " + maskedBefore
+                    + " masked slot(s) uncommitted on the last of " + steps + " steps: on the last step"
+                    + " (StepInfo.isLast()) a sampler must commit every masked slot");
+        }
     }
 
     /** The canvas as the tokens hook edits it: ids are checked against the vocabulary. */

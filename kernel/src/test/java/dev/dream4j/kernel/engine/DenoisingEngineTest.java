@@ -192,7 +192,7 @@ class DenoisingEngineTest {
         DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 1);
         Sampler sampler = (ctx, logits, random) -> {
             calls.add("sampler:" + logits.logits().get(0, 6));
-            return StepDecision.none();
+            return new StepDecision(new int[]{0}, new int[]{6}); // the last step: every mask must be committed
         };
         engine.run(c, settings(1, 2, 1), sampler, List.of(
                 (info, l) -> { calls.add("a"); l.logits().data()[6] += 2; },
@@ -221,6 +221,36 @@ class DenoisingEngineTest {
     }
 
     @Test
+    void aSamplerThatNeverCommitsIsATypedErrorNamingIt() {
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 4);
+        Sampler lazy = (ctx, logits, random) -> StepDecision.none();
+        var e = assertThrows(Dream4jException.class, () -> engine.run(c, settings(4, 5, 1), lazy, List.of(),
+                new SplittableRandom(1), DenoisingListener.NONE));
+        assertTrue(e.getMessage().contains("sampler 'test'") && e.getMessage().contains("left 4 of 4"), e.getMessage());
+    }
+
+    @Test
+    void stepsThatCommitNothingBeforeTheLastAreLegitimate() {
+        // Dream's schedule floors 1 - s/t: with many steps the early ones commit nothing; only the last must finish
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 2);
+        Sampler lastOnly = (ctx, logits, random) -> ctx.info().isLast()
+                ? new StepDecision(new int[]{0, 1}, new int[]{3, 4}) : StepDecision.none();
+        assertEquals(4, engine.run(c, settings(4, 3, 1), lastOnly, List.of(), new SplittableRandom(1), DenoisingListener.NONE));
+        assertArrayEquals(new int[]{1, 3, 4}, c.tokens());
+    }
+
+    @Test
+    void aSamplerThatStopsShortOnTheLastStepIsATypedError() {
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 3);
+        var e = assertThrows(Dream4jException.class, () -> engine.run(c, settings(2, 4, 1), FIRST_ARGMAX, List.of(),
+                new SplittableRandom(1), DenoisingListener.NONE));
+        assertTrue(e.getMessage().contains("left 1 of 2"), e.getMessage());
+    }
+
+    @Test
     void maskedLogitsCarryTheirSlot() {
         List<String> slots = new ArrayList<>();
         DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
@@ -228,7 +258,7 @@ class DenoisingEngineTest {
         Sampler record = (ctx, logits, random) -> {
             MaskedLogits m = logits;
             for (int r = 0; r < m.rows(); r++) slots.add(m.batchIndex(r) + ":" + m.position(r));
-            return StepDecision.none();
+            return new StepDecision(new int[]{0, 1, 2, 3}, new int[]{1, 1, 1, 1}); // the only step commits all
         };
         engine.run(c, settings(1, 4, 2), record, List.of(), new SplittableRandom(1), DenoisingListener.NONE);
         assertEquals(List.of("0:2", "0:3", "1:2", "1:3"), slots);
