@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -149,12 +150,18 @@ public final class PluginDirectories {
         return new PluginRegistry.Source(layer, null, entry.toString());
     }
 
-    private static PluginRegistry.Source classLoader(Path entry, Path[] jars) {
+    private static PluginRegistry.Source classLoader(Path entry, Path[] jars) throws IOException {
         if (jars.length == 0) {
             throw new IllegalArgumentException("no jar found");
         }
         List<URL> urls = new ArrayList<>();
         for (Path j : jars) {
+            if (Files.isRegularFile(j)) {
+                // a class loader skips an unreadable jar silently; the module path refuses it, so do we
+                try (JarFile ignored = new JarFile(j.toFile())) {
+                    // readable
+                }
+            }
             try {
                 urls.add(j.toUri().toURL());
             } catch (MalformedURLException e) {

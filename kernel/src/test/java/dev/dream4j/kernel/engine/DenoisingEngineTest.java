@@ -231,6 +231,28 @@ class DenoisingEngineTest {
     }
 
     @Test
+    void unequalMaskCountsMayLeaveMasksAsInTheReference() {
+        // a tokens hook fills one row's slot: 1 and 2 masks, nAvg = 1.5, Dream's last step commits floor(1.5) = 1 per row
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}, new int[]{2}), 2);
+        GenerationHooks hooks = new GenerationHooks(Optional.of((step, canvas) -> {
+            if (step == -1) {
+                canvas.set(0, 1, 5);
+            }
+        }), Optional.empty());
+        Sampler firstPerRow = (ctx, logits, random) -> {
+            List<Integer> rows = new ArrayList<>();
+            for (int r = 0; r < logits.rows(); r++) {
+                if (r == 0 || logits.batchIndex(r) != logits.batchIndex(r - 1)) rows.add(r);
+            }
+            return new StepDecision(rows.stream().mapToInt(Integer::intValue).toArray(), new int[rows.size()]);
+        };
+        assertEquals(1, engine.run(c, settings(1, 3, 1), firstPerRow, List.of(), new SplittableRandom(1),
+                DenoisingListener.NONE, hooks));
+        assertEquals(MASK, c.tokens()[5]);
+    }
+
+    @Test
     void stepsThatCommitNothingBeforeTheLastAreLegitimate() {
         // Dream's schedule floors 1 - s/t: with many steps the early ones commit nothing; only the last must finish
         DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
