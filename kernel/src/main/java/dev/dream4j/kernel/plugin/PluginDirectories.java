@@ -53,6 +53,12 @@ public final class PluginDirectories {
      * Problems are returned, not logged: the registry reports every problem of a discovery once.
      */
     public static Loaded load(List<Path> directories) {
+        Module own = PluginDirectories.class.getModule();
+        return load(directories, own.isNamed() ? own.getLayer() : null);
+    }
+
+    /** As {@link #load(List)}, with layers whose parent is {@code parent}, or class loaders when it is null. */
+    static Loaded load(List<Path> directories, ModuleLayer parent) {
         List<PluginRegistry.Source> sources = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Path dir : directories) {
@@ -75,7 +81,7 @@ public final class PluginDirectories {
                     if (jars.length == 0 && sdk.size() > sdkBefore) {
                         continue; // the entry was nothing but SDK jars
                     }
-                    sources.add(PluginDirectories.class.getModule().isNamed() ? layer(entry, jars) : classLoader(entry, jars));
+                    sources.add(parent != null ? layer(entry, jars, parent) : classLoader(entry, jars));
                 } catch (FindException | ResolutionException | LayerInstantiationException | IllegalArgumentException
                          | SecurityException | IOException e) {
                     StringBuilder msg = new StringBuilder("plug-in " + entry + " cannot be loaded: " + e.getMessage());
@@ -138,13 +144,12 @@ public final class PluginDirectories {
         }
     }
 
-    private static PluginRegistry.Source layer(Path entry, Path[] jars) {
+    private static PluginRegistry.Source layer(Path entry, Path[] jars, ModuleLayer parent) {
         ModuleFinder finder = ModuleFinder.of(jars);
         Set<String> roots = finder.findAll().stream().map(r -> r.descriptor().name()).collect(Collectors.toSet());
         if (roots.isEmpty()) {
             throw new IllegalArgumentException("no jar or module found");
         }
-        ModuleLayer parent = PluginDirectories.class.getModule().getLayer();
         Configuration cf = parent.configuration().resolveAndBind(finder, ModuleFinder.of(), roots);
         ModuleLayer layer = parent.defineModulesWithOneLoader(cf, PluginDirectories.class.getClassLoader());
         return new PluginRegistry.Source(layer, null, entry.toString());

@@ -10,11 +10,14 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import java.io.IOException;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleFinder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -155,6 +158,28 @@ class PluginDirectoriesTest {
         assertEquals(1, reported.size(), reported.toString());
         assertTrue(reported.getFirst().contains("dream4j-spi-0.1.0.jar") && reported.getFirst().contains("dream4j-api-0.1.0.jar"),
                 reported.toString());
+    }
+
+    @Test
+    void onTheModulePathTheLayerOfAPluginBundlingTheSdkLinksToOurSpiNotItsCopy() throws IOException {
+        // dream4j on the module path: a parent layer holding dev.dream4j.spi and dev.dream4j.api as named modules
+        Path sdk = Files.createDirectories(tmp.resolve("sdk"));
+        ModuleFinder ours = ModuleFinder.of(copyAsJar(codeSource(SamplerProvider.class), sdk.resolve("spi.jar")),
+                copyAsJar(codeSource(dev.dream4j.api.Dream4jException.class), sdk.resolve("api.jar")));
+        Configuration cf = ModuleLayer.boot().configuration().resolve(ours, ModuleFinder.of(), Set.of("dev.dream4j.spi"));
+        ModuleLayer parent = ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
+        Path dir = Files.createDirectories(tmp.resolve("plugins"));
+        Path entry = Files.createDirectories(dir.resolve("left-to-right"));
+        pluginJar(entry.resolve("left-to-right-1.0.jar"), "left-to-right", SpiVersion.MAJOR, true);
+        copyAsJar(codeSource(SamplerProvider.class), entry.resolve("dream4j-spi-0.1.0.jar"));
+        PluginDirectories.Loaded loaded = PluginDirectories.load(List.of(dir), parent);
+        assertEquals(1, loaded.sources().size(), loaded.problems().toString());
+        ModuleLayer layer = loaded.sources().getFirst().layer();
+        // a copy of the SPI in the plug-in's layer would give it other service interfaces than ours: not found
+        assertEquals(parent, layer.findModule("dev.dream4j.spi").orElseThrow().getLayer());
+        assertTrue(layer.findModule("left.to.right").isPresent(), layer.modules().toString());
+        assertEquals(1, loaded.problems().size(), loaded.problems().toString());
+        assertTrue(loaded.problems().getFirst().contains("dream4j-spi-0.1.0.jar"), loaded.problems().toString());
     }
 
     @Test
