@@ -23,6 +23,15 @@ public record InfillRequest(Prompt prefix, Prompt suffix, int initialMasks, int 
                             OptionalInt tokensPerStep, OptionalInt expandBudget, boolean padDeleteToRight,
                             OptionalInt steps) {
 
+    /**
+     * m0 when the caller sets none: the DreamOn quickstart's hole. The CLI ({@code --initial-masks}) and the server
+     * ({@code initial_masks}) default to this same value.
+     */
+    public static final int DEFAULT_INITIAL_MASKS = 4;
+
+    /** The largest middle when the caller sets none (the server's default is {@code max(initial_masks, this)}). */
+    public static final int DEFAULT_MAX_NEW_TOKENS = 64;
+
     /** Without a step limit. */
     public InfillRequest(Prompt prefix, Prompt suffix, int initialMasks, int maxNewTokens, Optional<String> strategy,
                          Optional<String> sampler, OptionalDouble temperature, OptionalDouble topP, OptionalInt topK,
@@ -64,7 +73,7 @@ public record InfillRequest(Prompt prefix, Prompt suffix, int initialMasks, int 
         return builder(Prompt.text(prefix), Prompt.text(suffix)).initialMasks(initialMasks).maxNewTokens(maxNewTokens).build();
     }
 
-    /** A builder with m0 = 4 and max_new_tokens = 64 (the DreamOn quickstart). */
+    /** A builder with {@link #DEFAULT_INITIAL_MASKS} and {@link #DEFAULT_MAX_NEW_TOKENS} (the DreamOn quickstart). */
     public static Builder builder(Prompt prefix, Prompt suffix) {
         return new Builder(prefix, suffix);
     }
@@ -73,8 +82,8 @@ public record InfillRequest(Prompt prefix, Prompt suffix, int initialMasks, int 
     public static final class Builder {
         private final Prompt prefix;
         private final Prompt suffix;
-        private int initialMasks = 4;
-        private int maxNewTokens = 64;
+        private int initialMasks = DEFAULT_INITIAL_MASKS;
+        private int maxNewTokens = DEFAULT_MAX_NEW_TOKENS;
         private Optional<String> strategy = Optional.empty();
         private Optional<String> sampler = Optional.empty();
         private OptionalDouble temperature = OptionalDouble.empty();

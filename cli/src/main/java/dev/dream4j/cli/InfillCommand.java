@@ -49,8 +49,9 @@ final class InfillCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling = new SamplingOptions();
 
-    @Option(names = "--initial-masks", defaultValue = "4", paramLabel = "N") int initialMasks;
-    @Option(names = "--max-new-tokens", defaultValue = "64", paramLabel = "M") int maxNewTokens;
+    // the API's defaults, so the CLI, the server and Java callers fill the same hole when none is given
+    @Option(names = "--initial-masks", defaultValue = "" + InfillRequest.DEFAULT_INITIAL_MASKS, paramLabel = "N") int initialMasks;
+    @Option(names = "--max-new-tokens", defaultValue = "" + InfillRequest.DEFAULT_MAX_NEW_TOKENS, paramLabel = "M") int maxNewTokens;
     @Option(names = "--strategy", paramLabel = "NAME", description = "Infill strategy plug-in (default: the first that supports the checkpoint).") String strategy;
     @Option(names = "--tokens-per-step", paramLabel = "N") Integer tokensPerStep;
     @Option(names = "--expand-budget", paramLabel = "N") Integer expandBudget;

@@ -26,7 +26,9 @@ final class PluginsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PluginRegistry registry = PluginRegistry.discover(pluginDirectories);
+        PrintWriter err = spec.commandLine().getErr();
+        // the registry hands each load problem to this reporter once, instead of also logging it
+        PluginRegistry registry = PluginRegistry.discover(pluginDirectories, p -> err.println("warning: " + p));
         List<PluginDescriptor> all = registry.descriptors();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -36,6 +38,9 @@ final class PluginsCommand implements Callable<Integer> {
                 m.put("name", d.name());
                 m.put("priority", d.priority());
                 m.put("available", d.available());
+                if (!d.available()) {
+                    m.put("unavailable_reason", d.unavailableReason());
+                }
                 m.put("module", d.module());
                 m.put("version", d.version());
                 m.put("origin", d.origin());
@@ -54,10 +59,13 @@ final class PluginsCommand implements Callable<Integer> {
                         d.version().isEmpty() ? "-" : d.version(), d.origin());
             }
         }
-        for (String p : registry.problems()) {
-            spec.commandLine().getErr().println("warning: " + p);
+        for (PluginDescriptor d : all) {
+            if (!d.available()) {
+                err.println("note: " + d.kind().label() + " '" + d.name() + "' is unavailable: " + d.unavailableReason());
+            }
         }
         out.flush();
+        err.flush();
         return 0;
     }
 }

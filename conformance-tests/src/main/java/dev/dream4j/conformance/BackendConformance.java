@@ -145,9 +145,11 @@ public abstract class BackendConformance {
     @Test
     public void rule_B0_providerIsWellFormed() {
         BackendProvider p = provider();
-        assertTrue(p.name().matches("[a-z0-9_-]+"), "[B0] name: " + p.name());
+        assertTrue(p.name().matches("[a-z0-9][a-z0-9._-]*"), "[B0] name: " + p.name());
         assertEquals(SpiVersion.MAJOR, p.spiVersion(), "[B0] SPI major version");
         assertTrue(p.isAvailable(), "[B0] the suite needs an available backend");
+        assertTrue(p.unavailableReason().isEmpty(), "[B0] an available backend gives no unavailable reason: "
+                + p.unavailableReason().orElse(""));
         try (var f = CheckpointFixtures.tiny(); Backend b = open(f)) {
             BackendCapabilities c = b.capabilities();
             assertTrue(c.maxBatch() >= 1, "[B0] maxBatch");

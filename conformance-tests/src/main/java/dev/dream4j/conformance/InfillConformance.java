@@ -114,7 +114,7 @@ public abstract class InfillConformance {
     public void rule_I0_providerIsWellFormed() {
         InfillStrategyProvider p = provider();
         assertNotNull(p.name(), "[I0] name");
-        assertTrue(p.name().matches("[a-z0-9_-]+"), "[I0] name must be lower-case, digits, '-' or '_': " + p.name());
+        assertTrue(p.name().matches("[a-z0-9][a-z0-9._-]*"), "[I0] name must be lower-case, digits, '-', '_' or '.': " + p.name());
         assertEquals(SpiVersion.MAJOR, p.spiVersion(), "[I0] built against another SPI major version");
         assertNotNull(p.description(), "[I0] description");
         assertNotNull(p.create(), "[I0] create returned null");

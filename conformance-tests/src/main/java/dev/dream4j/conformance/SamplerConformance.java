@@ -77,7 +77,7 @@ public abstract class SamplerConformance {
     public void rule_S0_providerIsWellFormed() {
         SamplerProvider p = provider();
         assertNotNull(p.name(), "[S0] name");
-        assertTrue(p.name().matches("[a-z0-9_-]+"), "[S0] name must be lower-case, digits, '-' or '_': " + p.name());
+        assertTrue(p.name().matches("[a-z0-9][a-z0-9._-]*"), "[S0] name must be lower-case, digits, '-', '_' or '.': " + p.name());
         assertEquals(SpiVersion.MAJOR, p.spiVersion(), "[S0] built against another SPI major version");
         assertNotNull(p.description(), "[S0] description");
         assertNotNull(p.create(SamplerHarness.params(0, 0, 4)), "[S0] create returned null");

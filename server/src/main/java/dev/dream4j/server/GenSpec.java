@@ -285,8 +285,8 @@ record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, 
         if (prefix == null && suffix == null) {
             throw ApiException.invalid("prefix", "prefix or suffix is required");
         }
-        int initial = body.integer("initial_masks", 1, Integer.MAX_VALUE).orElse(8);
-        int max = body.integer("max_tokens", 1, Integer.MAX_VALUE).orElse(Math.max(initial, 64));
+        int initial = body.integer("initial_masks", 1, Integer.MAX_VALUE).orElse(InfillRequest.DEFAULT_INITIAL_MASKS);
+        int max = body.integer("max_tokens", 1, Integer.MAX_VALUE).orElse(Math.max(initial, InfillRequest.DEFAULT_MAX_NEW_TOKENS));
         Optional<String> sampler = body.string("sampler");
         OptionalDouble topP = body.number("top_p", 0, 1);
         if (topP.isPresent() && topP.getAsDouble() <= 0) {
@@ -298,7 +298,7 @@ record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, 
                     body.number("temperature", 0, Double.MAX_VALUE), topP, body.integer("top_k", 1, Integer.MAX_VALUE),
                     body.number("alg_temp", 0, Double.MAX_VALUE), body.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE),
                     body.integer("tokens_per_step", 1, Integer.MAX_VALUE), body.integer("expand_budget", 0, Integer.MAX_VALUE),
-                    body.bool("pad_delete_to_right", false));
+                    body.bool("pad_delete_to_right", false), body.integer("steps", 1, Integer.MAX_VALUE));
         } catch (InvalidRequestException e) {
             throw Errors.invalid(e, "prefix");
         }

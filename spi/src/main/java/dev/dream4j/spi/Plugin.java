@@ -6,7 +6,7 @@ package dev.dream4j.spi;
  */
 public interface Plugin {
 
-    /** The name users select it by, unique per kind; lower-case, digits, '-' and '_'. */
+    /** The name users select it by, unique per kind: {@code [a-z0-9][a-z0-9._-]*}; the registry refuses others. */
     String name();
 
     /** Higher wins when the user names none. */

@@ -171,6 +171,9 @@ public final class DenoisingEngine {
                 StepContext context = new StepContext(info, batch, length, mask, x.clone(), maskCounts, initialMasks);
                 StepDecision decision = sampler.step(context, maskedLogits, random);
                 committed = Commits.apply(decision, settings.sampler(), slotBatch, slotPos, x, batch, length, mask, vocab);
+                if (info.isLast()) {
+                    checkFinished(x, mask, maskCounts, steps, settings.sampler());
+                }
             }
             int step = i;
             hooks.tokens().ifPresent(h -> h.apply(step, hookCanvas));
@@ -194,6 +197,34 @@ public final class DenoisingEngine {
             }
         }
         return steps;
+    }
+
+    /**
+     * After the sampler's last step no slot may still be masked (conformance rule S5): the schedule asks for every
+     * remaining mask then ({@code StepInfo.isLast()}), so a mask left is a sampler that does not commit, and its output
+     * would be mask tokens decoded to nothing (empty text, exit 0). Single steps that commit nothing are legitimate
+     * (the schedule rounds down), which is why only the last step is checked. As in S5, rows with unequal mask counts
+     * (only a tokens hook makes them) are exempt: Dream's {@code floor(nAvg)} may leave masks there too.
+     */
+    private static void checkFinished(int[] x, int mask, int[] maskCounts, int steps, String sampler) {
+        int before = 0;
+        for (int c : maskCounts) {
+            if (c != maskCounts[0]) {
+                return;
+            }
+            before += c;
+        }
+        int left = 0;
+        for (int v : x) {
+            if (v == mask) {
+                left++;
+            }
+        }
+        if (left > 0) {
+            throw new Dream4jException("sampler '" + sampler + "' left " + left + " of " + before
+                    + " masked slot(s) uncommitted on the last of " + steps + " steps: on the last step"
+                    + " (StepInfo.isLast()) a sampler must commit every masked slot");
+        }
     }
 
     /** The canvas as the tokens hook edits it: ids are checked against the vocabulary. */

@@ -11,8 +11,10 @@ package dev.dream4j.kernel.plugin;
  * @param version     the module or jar version, when known
  * @param origin      {@code built-in} or the plug-in directory / jar it came from
  * @param available   whether it can run on this machine (backends check their libraries cheaply)
+ * @param unavailableReason why it cannot, empty when available
  * @param implementation the provider's class name
  */
 public record PluginDescriptor(PluginKind kind, String name, int priority, String description, String module,
-                               String version, String origin, boolean available, String implementation) {
+                               String version, String origin, boolean available, String unavailableReason,
+                               String implementation) {
 }

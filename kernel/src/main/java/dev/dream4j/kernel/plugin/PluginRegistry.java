@@ -14,21 +14,35 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.nio.file.Path;
+import java.util.SequencedSet;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Every plug-in the kernel can use, found through {@link ServiceLoader} on the module path and the class path (and
  * in extra module layers). Discovery only constructs providers and asks their name, priority and availability:
  * providers must not load native code or touch files when constructed. Immutable once built; an instance per
  * {@code Dream4j} model, never a static registry.
+ *
+ * <p>What goes wrong during discovery (a broken jar, a constructor that throws, a bad name, another SPI version) is
+ * collected as a problem, each once and with its causes' messages, and handed to one reporter at the end: SLF4J by
+ * default, or the caller's (as {@code dream4j plugins} prints its own {@code warning:} lines), never both.
  */
 public final class PluginRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
+
+    /** What users type to select a plug-in: lower-case letters, digits, '-', '_' and '.'. */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+
+    /** The default reporter: one SLF4J warning per problem. */
+    private static final Consumer<String> LOG_PROBLEM = p -> LOG.warn("{}", p);
 
     /** One provider and how it was found. */
     public record Entry<T>(T provider, PluginDescriptor descriptor) {
@@ -44,7 +58,7 @@ public final class PluginRegistry {
 
     /** Discovers the providers visible to this module (module path) or to the context class loader (class path). */
     public static PluginRegistry discover() {
-        return discover(List.of(BUILT_IN), List.of());
+        return discover(List.of(BUILT_IN), List.of(), LOG_PROBLEM);
     }
 
     /**
@@ -52,11 +66,19 @@ public final class PluginRegistry {
      * built-in wins a name clash; between directories the first in order wins, with a warning naming both.
      */
     public static PluginRegistry discover(List<Path> pluginDirectories) {
+        return discover(pluginDirectories, LOG_PROBLEM);
+    }
+
+    /**
+     * As {@link #discover(List)}, handing each load problem once to {@code reporter} instead of the log (for a
+     * command that prints them itself).
+     */
+    public static PluginRegistry discover(List<Path> pluginDirectories, Consumer<String> reporter) {
         PluginDirectories.Loaded loaded = PluginDirectories.load(pluginDirectories);
         List<Source> sources = new ArrayList<>();
         sources.add(BUILT_IN);
         sources.addAll(loaded.sources());
-        return discover(sources, loaded.problems());
+        return discover(sources, loaded.problems(), reporter);
     }
 
     /**
@@ -68,9 +90,10 @@ public final class PluginRegistry {
 
     private static final Source BUILT_IN = new Source(null, null, "built-in");
 
-    static PluginRegistry discover(List<Source> sources, List<String> earlierProblems) {
+    static PluginRegistry discover(List<Source> sources, List<String> earlierProblems, Consumer<String> reporter) {
         Map<PluginKind, List<Entry<?>>> all = new EnumMap<>(PluginKind.class);
-        List<String> problems = new ArrayList<>(earlierProblems);
+        // a set: a broken provider of a parent layer or loader is met again through every plug-in source
+        SequencedSet<String> problems = new LinkedHashSet<>(earlierProblems);
         for (PluginKind kind : PluginKind.values()) {
             Map<String, Entry<?>> byName = new LinkedHashMap<>();
             for (Source source : sources) {
@@ -81,10 +104,11 @@ public final class PluginRegistry {
                     .thenComparing(e -> e.descriptor().name()));
             all.put(kind, Collections.unmodifiableList(list));
         }
-        return new PluginRegistry(all, problems);
+        problems.forEach(reporter);
+        return new PluginRegistry(all, List.copyOf(problems));
     }
 
-    private static void load(PluginKind kind, Source source, Map<String, Entry<?>> byName, List<String> problems) {
+    private static void load(PluginKind kind, Source source, Map<String, Entry<?>> byName, SequencedSet<String> problems) {
         ServiceLoader<?> loader = source.layer() != null ? ServiceLoader.load(source.layer(), kind.service())
                 : ServiceLoader.load(kind.service(), source.loader() != null ? source.loader() : loaderFor(kind));
         var iterator = loader.stream().iterator();
@@ -96,9 +120,8 @@ public final class PluginRegistry {
                 }
                 p = iterator.next();
             } catch (ServiceConfigurationError e) {
-                String msg = kind.label() + " provider from " + source.origin() + " cannot be loaded: " + e.getMessage();
-                LOG.warn("{} (skipped)", msg);
-                problems.add(msg);
+                problems.add(kind.label() + " provider from " + source.origin() + " cannot be loaded: " + messages(e)
+                        + " (skipped)");
                 continue;
             }
             if (source.layer() != null && p.type().getModule().getLayer() != source.layer()) {
@@ -111,39 +134,54 @@ public final class PluginRegistry {
             try {
                 provider = p.get();
             } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                String msg = kind.label() + " provider " + p.type().getName() + " from " + source.origin()
-                        + " failed to start: " + e;
-                LOG.warn("{} (skipped)", msg);
-                problems.add(msg);
+                problems.add(kind.label() + " provider " + p.type().getName() + " from " + source.origin()
+                        + " failed to start: " + messages(e) + " (skipped)");
                 continue;
             }
             PluginDescriptor d;
             try {
                 d = describe(kind, provider, source.origin());
             } catch (RuntimeException | LinkageError e) {
-                String msg = kind.label() + " provider " + p.type().getName() + " from " + source.origin() + " is broken: " + e;
-                LOG.warn("{} (skipped)", msg);
-                problems.add(msg);
+                problems.add(kind.label() + " provider " + p.type().getName() + " from " + source.origin() + " is broken: "
+                        + messages(e) + " (skipped)");
                 continue;
             }
             if (provider instanceof Plugin plugin && plugin.spiVersion() != SpiVersion.MAJOR) {
-                String msg = kind.label() + " '" + d.name() + "' (" + d.implementation() + ") from " + source.origin()
-                        + " was built for SPI version " + plugin.spiVersion() + ", this dream4j has SPI " + SpiVersion.string();
-                LOG.warn("{} (refused)", msg);
-                problems.add(msg);
+                problems.add(kind.label() + " '" + d.name() + "' (" + d.implementation() + ") from " + source.origin()
+                        + " was built for SPI version " + plugin.spiVersion() + ", this dream4j has SPI " + SpiVersion.string()
+                        + " (refused)");
+                continue;
+            }
+            if (!NAME.matcher(d.name()).matches()) {
+                problems.add(kind.label() + " '" + d.name() + "' (" + d.implementation() + ", module " + d.module() + ") from "
+                        + source.origin() + " has an invalid name: names are lower-case letters, digits, '-', '_' and '.'"
+                        + " (refused)");
                 continue;
             }
             Entry<?> existing = byName.get(d.name());
             if (existing != null) {
                 if (!existing.descriptor().implementation().equals(d.implementation()) || !existing.descriptor().origin().equals(d.origin())) {
-                    LOG.warn("two {} plug-ins are named '{}': {} ({}) and {} ({}); keeping the first found ({})",
-                            kind.label(), d.name(), existing.descriptor().implementation(), existing.descriptor().origin(),
-                            d.implementation(), d.origin(), existing.descriptor().origin());
+                    problems.add("two " + kind.label() + " plug-ins are named '" + d.name() + "': "
+                            + existing.descriptor().implementation() + " (" + existing.descriptor().origin() + ") and "
+                            + d.implementation() + " (" + d.origin() + "); keeping the first found ("
+                            + existing.descriptor().origin() + ")");
                 }
                 continue;
             }
             byName.put(d.name(), new Entry<>(provider, d));
         }
+    }
+
+    /**
+     * A throwable and its causes as one line: {@code ServiceConfigurationError} says only "could not be instantiated",
+     * the constructor's own message is in the cause.
+     */
+    static String messages(Throwable e) {
+        StringBuilder sb = new StringBuilder(e.toString());
+        for (Throwable c = e.getCause(); c != null && c != e; c = c.getCause()) {
+            sb.append(": ").append(c);
+        }
+        return sb.toString();
     }
 
     private static ClassLoader loaderFor(PluginKind kind) {
@@ -155,14 +193,16 @@ public final class PluginRegistry {
         String name;
         int priority;
         String description;
-        boolean available = true;
+        String unavailable = "";
         switch (provider) {
             case Plugin plugin -> {
                 name = plugin.name();
                 priority = plugin.priority();
                 description = plugin.description();
                 if (plugin instanceof BackendProvider b) {
-                    available = b.isAvailable();
+                    unavailable = b.unavailableReason().filter(r -> !r.isBlank())
+                            .or(() -> b.isAvailable() ? Optional.empty() : Optional.of("unavailable on this machine"))
+                            .orElse("");
                 }
             }
             case TokenizerProvider t -> {
@@ -180,8 +220,8 @@ public final class PluginRegistry {
         String version = module.getDescriptor() != null
                 ? module.getDescriptor().rawVersion().orElse("")
                 : Optional.ofNullable(provider.getClass().getPackage()).map(Package::getImplementationVersion).orElse("");
-        return new PluginDescriptor(kind, name, priority, description, moduleName, version, origin, available,
-                provider.getClass().getName());
+        return new PluginDescriptor(kind, name, priority, description, moduleName, version, origin, unavailable.isEmpty(),
+                unavailable, provider.getClass().getName());
     }
 
     /** Every provider of {@code kind}, highest priority first. */
@@ -218,7 +258,7 @@ public final class PluginRegistry {
         if (name.isPresent()) {
             for (Entry<T> e : list) {
                 if (e.descriptor().name().equals(name.get())) {
-                    return e.provider();
+                    return e.provider(); // an explicit override, even of an unavailable one: its open says why it fails
                 }
             }
             throw new PluginNotFoundException(kind.label(), name.get(), list.stream().map(e -> e.descriptor().name()).toList());
@@ -227,7 +267,9 @@ public final class PluginRegistry {
             if (e.descriptor().available()) {
                 return e.provider();
             }
+            LOG.debug("{} '{}' skipped: {}", kind.label(), e.descriptor().name(), e.descriptor().unavailableReason());
         }
-        throw new PluginNotFoundException(kind.label(), null, list.stream().map(e -> e.descriptor().name()).toList());
+        throw new PluginNotFoundException(kind.label(), null, list.stream()
+                .map(e -> e.descriptor().name() + " (" + e.descriptor().unavailableReason() + ")").toList());
     }
 }

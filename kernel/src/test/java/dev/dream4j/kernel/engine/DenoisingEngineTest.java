@@ -189,7 +189,7 @@ class DenoisingEngineTest {
         DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 1);
         Sampler sampler = (ctx, logits, random) -> {
             calls.add("sampler:" + logits.logits().get(0, 6));
-            return StepDecision.none();
+            return new StepDecision(new int[]{0}, new int[]{6}); // the last step: every mask must be committed
         };
         engine.run(c, settings(1, 2, 1), sampler, List.of(
                 (info, l) -> { calls.add("a"); l.logits().data()[6] += 2; },
@@ -218,6 +218,58 @@ class DenoisingEngineTest {
     }
 
     @Test
+    void aSamplerThatNeverCommitsIsATypedErrorNamingIt() {
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 4);
+        Sampler lazy = (ctx, logits, random) -> StepDecision.none();
+        var e = assertThrows(Dream4jException.class, () -> engine.run(c, settings(4, 5, 1), lazy, List.of(),
+                new SplittableRandom(1), DenoisingListener.NONE));
+        assertTrue(e.getMessage().contains("sampler 'test'") && e.getMessage().contains("left 4 of 4"), e.getMessage());
+    }
+
+    @Test
+    void unequalMaskCountsMayLeaveMasksAsInTheReference() {
+        // a tokens hook fills one row's slot: 1 and 2 masks, nAvg = 1.5, Dream's last step commits floor(1.5) = 1 per row
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}, new int[]{2}), 2);
+        GenerationHooks hooks = new GenerationHooks(Optional.of((step, canvas) -> {
+            if (step == -1) {
+                canvas.set(0, 1, 5);
+            }
+        }), Optional.empty());
+        Sampler firstPerRow = (ctx, logits, random) -> {
+            List<Integer> rows = new ArrayList<>();
+            for (int r = 0; r < logits.rows(); r++) {
+                if (r == 0 || logits.batchIndex(r) != logits.batchIndex(r - 1)) rows.add(r);
+            }
+            return new StepDecision(rows.stream().mapToInt(Integer::intValue).toArray(), new int[rows.size()]);
+        };
+        assertEquals(1, engine.run(c, settings(1, 3, 1), firstPerRow, List.of(), new SplittableRandom(1),
+                DenoisingListener.NONE, hooks));
+        assertEquals(MASK, c.tokens()[5]);
+    }
+
+    @Test
+    void stepsThatCommitNothingBeforeTheLastAreLegitimate() {
+        // Dream's schedule floors 1 - s/t: with many steps the early ones commit nothing; only the last must finish
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 2);
+        Sampler lastOnly = (ctx, logits, random) -> ctx.info().isLast()
+                ? new StepDecision(new int[]{0, 1}, new int[]{3, 4}) : StepDecision.none();
+        assertEquals(4, engine.run(c, settings(4, 3, 1), lastOnly, List.of(), new SplittableRandom(1), DenoisingListener.NONE));
+        assertArrayEquals(new int[]{1, 3, 4}, c.tokens());
+    }
+
+    @Test
+    void aSamplerThatStopsShortOnTheLastStepIsATypedError() {
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 3);
+        var e = assertThrows(Dream4jException.class, () -> engine.run(c, settings(2, 4, 1), FIRST_ARGMAX, List.of(),
+                new SplittableRandom(1), DenoisingListener.NONE));
+        assertTrue(e.getMessage().contains("left 1 of 2"), e.getMessage());
+    }
+
+    @Test
     void maskedLogitsCarryTheirSlot() {
         List<String> slots = new ArrayList<>();
         DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
@@ -225,7 +277,7 @@ class DenoisingEngineTest {
         Sampler record = (ctx, logits, random) -> {
             MaskedLogits m = logits;
             for (int r = 0; r < m.rows(); r++) slots.add(m.batchIndex(r) + ":" + m.position(r));
-            return StepDecision.none();
+            return new StepDecision(new int[]{0, 1, 2, 3}, new int[]{1, 1, 1, 1}); // the only step commits all
         };
         engine.run(c, settings(1, 4, 2), record, List.of(), new SplittableRandom(1), DenoisingListener.NONE);
         assertEquals(List.of("0:2", "0:3", "1:2", "1:3"), slots);

@@ -52,6 +52,9 @@ class PluginRegistryTest {
         assertEquals(PluginKind.BACKEND, beta.kind());
         assertEquals("built-in", beta.origin());
         assertFalse(beta.available());
+        assertEquals("no beta device on this machine", beta.unavailableReason());
+        assertEquals("", PluginRegistry.discover().descriptors().stream().filter(d -> d.name().equals("alpha"))
+                .findFirst().orElseThrow().unavailableReason());
         assertEquals(TestBackends.Beta.class.getName(), beta.implementation());
     }
 }

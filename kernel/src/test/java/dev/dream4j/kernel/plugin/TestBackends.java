@@ -52,6 +52,11 @@ final class TestBackends {
         }
 
         @Override
+        public java.util.Optional<String> unavailableReason() {
+            return java.util.Optional.of("no beta device on this machine");
+        }
+
+        @Override
         public Backend open(ModelDescription model, Checkpoint checkpoint, BackendOptions options) {
             OPENED.incrementAndGet();
             throw new UnsupportedOperationException("test provider");
