@@ -1,7 +1,6 @@
 package dev.dream4j.cli;
 
 import dev.dream4j.Dream4jModel;
-import dev.dream4j.api.CacheMode;
 import dev.dream4j.api.ChatMessage;
 import dev.dream4j.api.DenoisingListener;
 import dev.dream4j.api.GenerationRequest;
@@ -68,17 +67,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "S", description = "Denoising steps (default: the checkpoint's).")
     Integer steps;
 
-    @Option(names = "--block-length", paramLabel = "B", description = "Block decoding in blocks of B slots.")
-    Integer blockLength;
-
-    @Option(names = "--cache", paramLabel = "none|prefix|dual", description = "Key/value cache of block decoding.")
-    String cache;
-
-    @Option(names = "--threshold", paramLabel = "TAU", description = "Confidence threshold of fast-dllm-threshold.")
-    Double threshold;
-
-    @Option(names = "--factor", paramLabel = "F", description = "Factor of fast-dllm-factor.")
-    Double factor;
+    @Mixin
+    DecodingOptions decoding = new DecodingOptions();
 
     @Option(names = "--sweep", paramLabel = "PARAM=V1,V2,...", description = "Repeat the evaluation for each value of threshold, factor or steps (threshold/factor pick the matching fast-dllm sampler unless --sampler is given).")
     String sweep;
@@ -201,10 +191,7 @@ final class EvalCommand implements Callable<Integer> {
         if (sampling.topP != null) b.topP(sampling.topP);
         if (sampling.topK != null) b.topK(sampling.topK);
         if (sampling.algTemp != null) b.algTemp(sampling.algTemp);
-        if (blockLength != null) b.blockLength(blockLength);
-        if (cache != null) b.cache(CacheMode.parse(cache));
-        if (threshold != null) b.threshold(threshold);
-        if (factor != null) b.factor(factor);
+        decoding.applyTo(b);
         return b;
     }
 

@@ -1,7 +1,6 @@
 package dev.dream4j.cli;
 
 import dev.dream4j.Dream4jModel;
-import dev.dream4j.api.CacheMode;
 import dev.dream4j.api.ChatMessage;
 import dev.dream4j.api.DenoisingListener;
 import dev.dream4j.api.GenerationRequest;
@@ -57,23 +56,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--num-return-sequences", paramLabel = "N", defaultValue = "1", description = "Samples per prompt.")
     int numReturnSequences;
 
-    @Option(names = "--block-length", paramLabel = "B", description = "Semi-autoregressive block decoding (Fast-dLLM) in blocks of B slots (default: 32 for the fast-dllm-* samplers, else no blocks).")
-    Integer blockLength;
-
-    @Option(names = "--cache", paramLabel = "none|prefix|dual", description = "Approximate key/value cache of block decoding, refreshed per block (default none; turns block decoding on). Falls back to none, with a warning, on a backend without a cache.")
-    String cache;
-
-    @Option(names = "--threshold", paramLabel = "TAU", description = "Confidence threshold of --sampler fast-dllm-threshold, in (0, 1] (default 0.9).")
-    Double threshold;
-
-    @Option(names = "--factor", paramLabel = "F", description = "Factor of --sampler fast-dllm-factor, > 0 (default 1).")
-    Double factor;
-
-    @Option(names = "--early-stop", negatable = true, description = "Block decoding: once a decoded block holds end-of-text, fill the rest with end-of-text and stop (default: on for fast-dllm-* samplers).")
-    Boolean earlyStop;
-
-    @Option(names = "--cfg-scale", paramLabel = "S", description = "Classifier-free guidance (LLaDA's cfg_scale): each step also runs the canvas with the prompt masked; logits = u + (S + 1)(c - u). 0 = off (default).")
-    Double cfgScale;
+    @Mixin
+    DecodingOptions decoding = new DecodingOptions();
 
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
@@ -101,12 +85,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (sampling.seed != null) b.seed(sampling.seed);
         if (eps != null) b.eps(eps);
         if (padPenalty != null) b.padPenalty(padPenalty);
-        if (blockLength != null) b.blockLength(blockLength);
-        if (cfgScale != null) b.cfgScale(cfgScale);
-        if (cache != null) b.cache(CacheMode.parse(cache));
-        if (threshold != null) b.threshold(threshold);
-        if (factor != null) b.factor(factor);
-        if (earlyStop != null) b.earlyStop(earlyStop);
+        decoding.applyTo(b);
         b.numReturnSequences(OptionLimits.check("--num-return-sequences", numReturnSequences, 1, OptionLimits.MAX_RETURN_SEQUENCES));
         GenerationRequest request = b.build();
 
