@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 /** {@code dream4j serve}: the OpenAI-style HTTP server with the canvas viewer page. */
 @Command(name = "serve", description = {
         "Serve a model over HTTP: POST /v1/completions, /v1/chat/completions, /v1/infill, /v1/denoise (SSE);",
-        "GET /v1/models, /health, /metrics, and a canvas viewer page at /."})
+        "GET /v1/models, /health, /metrics, and a canvas viewer page at /;",
+        "on the same port (HTTP/2) the gRPC service dream4j.v1.Dream4j (dream4j.proto in the server module)."})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

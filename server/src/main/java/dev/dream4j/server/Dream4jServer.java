@@ -24,7 +24,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The dream4j HTTP server: OpenAI-style completions and chat completions, infilling, a per-step denoising stream,
- * {@code /v1/models}, {@code /health}, Prometheus {@code /metrics}, and a canvas viewer page at {@code /}.
+ * {@code /v1/models}, {@code /health}, Prometheus {@code /metrics}, and a canvas viewer page at {@code /}; on the same
+ * port, over HTTP/2, the gRPC service {@code dream4j.v1.Dream4j} (the module's {@code dream4j.proto}).
  *
  * <pre>{@code
  * try (Dream4jModel lm = Dream4j.builder().model(dir).build();
@@ -70,10 +71,22 @@ public final class Dream4jServer implements AutoCloseable {
         try {
             Endpoints endpoints = new Endpoints(model, config, pool, metrics, page());
             Router router = router(vertx, config, endpoints, metrics, guard);
+            io.vertx.grpc.server.GrpcServer grpc = new GrpcService(vertx, endpoints, config, metrics).server();
+            // HTTP/1.1 and HTTP/2 (cleartext, prior knowledge or upgrade) on one port: gRPC calls go to the gRPC
+            // service, everything else to the router. Browsers cannot send gRPC (HTTP/2 trailers, no preflight is
+            // ever granted), so the request guard, which protects against web pages, stays with the router.
             HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                    .setHttp2ClearTextEnabled(true)
                     .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.requestTimeout().toSeconds() + 60))
                     .setIdleTimeoutUnit(TimeUnit.SECONDS);
-            HttpServer http = vertx.createHttpServer(options).requestHandler(router);
+            HttpServer http = vertx.createHttpServer(options).requestHandler(req -> {
+                String type = req.getHeader("Content-Type");
+                if (req.version() == io.vertx.core.http.HttpVersion.HTTP_2 && type != null && type.startsWith("application/grpc")) {
+                    grpc.handle(req);
+                } else {
+                    router.handle(req);
+                }
+            });
             http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             Dream4jServer server = new Dream4jServer(config, vertx, http, pool, metrics);
             LOG.info("dream4j server listening on {} ({} in flight, queue {})", server.url(), config.maxInFlight(), config.maxQueue());
