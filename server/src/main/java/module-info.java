@@ -11,6 +11,8 @@ module dev.dream4j.server {
     requires io.vertx.grpc.server;
     requires com.google.protobuf;
     requires com.google.protobuf.util;
+    requires io.vertx.clustermanager.hazelcast;
+    requires com.hazelcast.core;
     requires org.slf4j;
     requires java.management;
     requires jdk.management;

@@ -42,6 +42,8 @@ final class Endpoints {
     private final long startNanos = System.nanoTime();
     private static final SecureRandom SEEDS = new SecureRandom();
     private final Map<Integer, String> pieces = new ConcurrentHashMap<>();
+    /** Where requests may run besides here; null when the server is not clustered. */
+    private volatile Cluster cluster;
     /** Mean wall time of recent generations (seconds), for Retry-After. */
     private volatile double meanSeconds = 1.0;
 
@@ -53,6 +55,21 @@ final class Endpoints {
         this.page = page;
     }
 
+    void cluster(Cluster c) {
+        this.cluster = c;
+    }
+
+    /**
+     * Runs a validated request here ({@code local}), or, on a cluster, on the least-loaded node serving this model
+     * ({@code op} and the {@code body} travel there; it answers through {@code ex}).
+     */
+    void dispatch(Exchange ex, String op, io.vertx.core.json.JsonObject body, String endpoint, Runnable local) {
+        Cluster c = cluster;
+        if (c == null || !c.forward(ex, op, body, endpoint, local)) {
+            local.run();
+        }
+    }
+
     // ---------------------------------------------------------------- simple endpoints
 
     void page(RoutingContext rc) {
@@ -62,9 +79,33 @@ final class Endpoints {
 
     void health(RoutingContext rc) {
         metrics.request("/health", 200);
-        json(rc, 200, new JsonObject().put("status", "ok").put("model", config.modelName())
+        JsonObject health = new JsonObject().put("status", "ok").put("model", config.modelName())
                 .put("in_flight", metrics.inFlight()).put("queue_length", pool.queueLength())
-                .put("uptime_s", (System.nanoTime() - startNanos) / 1_000_000_000L));
+                .put("uptime_s", (System.nanoTime() - startNanos) / 1_000_000_000L);
+        Cluster c = cluster;
+        if (c != null) {
+            health.put("cluster", new JsonObject().put("node", c.node()).put("nodes", c.liveNodes()));
+        }
+        json(rc, 200, health);
+    }
+
+    /** Liveness for a load balancer or orchestrator: the process answers. */
+    void live(RoutingContext rc) {
+        metrics.request("/health/live", 200);
+        json(rc, 200, new JsonObject().put("status", "ok"));
+    }
+
+    /**
+     * Readiness: {@code 200} while a new generation would be admitted, {@code 503} while the queue is full (a new one
+     * would get a 429), so a load balancer sends it to another replica instead.
+     */
+    void ready(RoutingContext rc) {
+        int queued = pool.queueLength();
+        boolean full = queued >= config.maxQueue() && pool.active() >= config.maxInFlight();
+        int status = full ? 503 : 200;
+        metrics.request("/health/ready", status);
+        json(rc, status, new JsonObject().put("status", full ? "busy" : "ready").put("in_flight", metrics.inFlight())
+                .put("queue_length", queued).put("max_queue", config.maxQueue()));
     }
 
     void metrics(RoutingContext rc) {
@@ -125,13 +166,16 @@ final class Endpoints {
 
     void generation(RoutingContext rc, GenSpec.Kind kind, String endpoint) {
         GenSpec spec;
+        Body body;
         try {
-            spec = GenSpec.read(Body.parse(rc.body().buffer()), kind, config);
+            body = Body.parse(rc.body().buffer());
+            spec = GenSpec.read(body, kind, config);
         } catch (ApiException e) {
             reject(rc, endpoint, e);
             return;
         }
-        generation(new HttpExchange(rc, endpoint, metrics), spec, kind, endpoint);
+        Exchange ex = new HttpExchange(rc, endpoint, metrics);
+        dispatch(ex, kind.name(), body.json(), endpoint, () -> generation(ex, spec, kind, endpoint));
     }
 
     /** Runs a parsed generation request on the worker pool, answering through {@code ex} (HTTP or gRPC). */
@@ -148,13 +192,16 @@ final class Endpoints {
 
     void infill(RoutingContext rc) {
         InfillRequest request;
+        Body body;
         try {
-            request = GenSpec.infill(Body.parse(rc.body().buffer()));
+            body = Body.parse(rc.body().buffer());
+            request = GenSpec.infill(body);
         } catch (ApiException e) {
             reject(rc, "/v1/infill", e);
             return;
         }
-        infill(new HttpExchange(rc, "/v1/infill", metrics), request, false, "/v1/infill");
+        Exchange ex = new HttpExchange(rc, "/v1/infill", metrics);
+        dispatch(ex, Cluster.INFILL, body.json(), "/v1/infill", () -> infill(ex, request, false, "/v1/infill"));
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * first of "answered", "client gone" and "timed out" wins; the generation polls {@link #cancelled()} after each step.
  * The transport (HTTP with SSE, or gRPC) is a subclass; what is answered and when is decided here, once for both.
  */
-abstract sealed class Exchange permits HttpExchange, GrpcExchange {
+abstract sealed class Exchange permits HttpExchange, GrpcExchange, Cluster.RemoteExchange {
     enum End { NONE, ANSWERED, CLIENT_GONE, TIMED_OUT }
 
     private final Vertx vertx;

@@ -57,6 +57,7 @@ final class GrpcExchange extends Exchange {
             case 404 -> GrpcStatus.NOT_FOUND;
             case 429 -> GrpcStatus.RESOURCE_EXHAUSTED;
             case 504 -> GrpcStatus.DEADLINE_EXCEEDED;
+            case 503 -> GrpcStatus.UNAVAILABLE;
             case 403 -> GrpcStatus.PERMISSION_DENIED;
             default -> GrpcStatus.INTERNAL;
         };

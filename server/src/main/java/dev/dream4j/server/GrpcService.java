@@ -74,27 +74,30 @@ final class GrpcService {
         GrpcExchange ex = exchange(req, endpoint, answerType, collect);
         GenSpec.Kind kind = denoise ? GenSpec.Kind.DENOISE : msg.getMessagesCount() > 0 ? GenSpec.Kind.CHAT : GenSpec.Kind.COMPLETION;
         GenSpec spec;
+        JsonObject body;
         try {
-            JsonObject body = generateBody(msg, stream);
+            body = generateBody(msg, stream);
             spec = GenSpec.read(Body.of(body), kind, config);
         } catch (ApiException e) {
             ex.error(e);
             return;
         }
-        endpoints.generation(ex, spec, kind, endpoint);
+        endpoints.dispatch(ex, kind.name(), body, endpoint, () -> endpoints.generation(ex, spec, kind, endpoint));
     }
 
     private void infill(GrpcServerRequest<Message, Message> req, Message msg, boolean stream) {
         String endpoint = endpoint(req);
         GrpcExchange ex = exchange(req, endpoint, stream ? InfillEvent::newBuilder : InfillResponse::newBuilder, null);
         InfillRequest request;
+        JsonObject body = json(msg);
         try {
-            request = GenSpec.infill(Body.of(json(msg)));
+            request = GenSpec.infill(Body.of(body));
         } catch (ApiException e) {
             ex.error(e);
             return;
         }
-        endpoints.infill(ex, request, stream, endpoint);
+        endpoints.dispatch(ex, stream ? Cluster.INFILL_STREAM : Cluster.INFILL, body, endpoint,
+                () -> endpoints.infill(ex, request, stream, endpoint));
     }
 
     /** The metrics label of a call: its HTTP/2 path, {@code /dream4j.v1.Dream4j/Method} (a bounded set). */
