@@ -13,6 +13,9 @@ module dev.dream4j.server {
     requires com.google.protobuf.util;
     requires io.vertx.clustermanager.hazelcast;
     requires com.hazelcast.core;
+    // Hazelcast (an automatic module) loads javax.transaction.xa when a member starts; on the module path the JDK
+    // module is resolved only when something requires it.
+    requires java.transaction.xa;
     requires org.slf4j;
     requires java.management;
     requires jdk.management;

@@ -15,7 +15,10 @@ public final class ClusterNodeMain {
     public static void main(String[] args) throws Exception {
         int hzPort = Integer.parseInt(args[0]);
         List<String> members = Arrays.asList(args).subList(1, args.length);
-        Dream4jServer server = Dream4jServer.start(TestSupport.model(), ClusterTest.nodeConfig(),
+        // -Ddream4j.node.maxBatch=N: serve as `serve --max-batch N` does (ClusterTest's opt-in benchmark)
+        int maxBatch = Integer.getInteger("dream4j.node.maxBatch", 0);
+        Dream4jServer server = Dream4jServer.start(maxBatch > 0 ? ClusterTest.batchedModel(maxBatch) : TestSupport.model(),
+                maxBatch > 0 ? ClusterTest.nodeConfig().withConcurrency(maxBatch, 16) : ClusterTest.nodeConfig(),
                 RequestGuard.of("127.0.0.1", List.of()), ClusterConfig.of("127.0.0.1", hzPort, members));
         System.out.println("READY " + server.port());
         System.out.flush();

@@ -46,8 +46,13 @@ class ClusterTest {
         final int port;
 
         Node(int hzPort, List<String> members) throws Exception {
+            this(hzPort, members, 0);
+        }
+
+        Node(int hzPort, List<String> members, int maxBatch) throws Exception {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xss8m", "-Xmx512m",
+                    "-Ddream4j.node.maxBatch=" + maxBatch,
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                     "-cp", System.getProperty("java.class.path"), ClusterNodeMain.class.getName(), Integer.toString(hzPort)));
             cmd.addAll(members);
@@ -82,7 +87,17 @@ class ClusterTest {
     }
 
     private static JsonObject completion(int i) {
-        return new JsonObject().put("prompt", "def f" + i + "(x):").put("max_tokens", 16).put("steps", 16).put("seed", i);
+        return completion(i, 16);
+    }
+
+    private static JsonObject completion(int i, int tokens) {
+        return new JsonObject().put("prompt", "def f" + i + "(x):").put("max_tokens", tokens).put("steps", tokens).put("seed", i);
+    }
+
+    /** The demo model sharing step forwards across up to {@code maxBatch} rows, as {@code serve --max-batch} opens it. */
+    static dev.dream4j.Dream4jModel batchedModel(int maxBatch) {
+        return dev.dream4j.Dream4j.builder().model(dev.dream4j.demo.DemoModel.directory()).backend("java-cpu").threads(2)
+                .maxBatch(maxBatch).build();
     }
 
     private static void awaitNodes(TestSupport.Http http, int n) throws Exception {
@@ -99,6 +114,10 @@ class ClusterTest {
     }
 
     private static Load load(TestSupport.Http http, int clients, int each) throws Exception {
+        return load(http, clients, each, 16);
+    }
+
+    private static Load load(TestSupport.Http http, int clients, int each, int tokens) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<Callable<List<Integer>>> jobs = new ArrayList<>();
@@ -107,7 +126,7 @@ class ClusterTest {
                 jobs.add(() -> {
                     List<Integer> codes = new ArrayList<>();
                     for (int r = 0; r < each; r++) {
-                        codes.add(http.post("/v1/completions", completion(client * 100 + r)).statusCode());
+                        codes.add(http.post("/v1/completions", completion(client * 100 + r, tokens)).statusCode());
                     }
                     return codes;
                 });
@@ -134,6 +153,40 @@ class ClusterTest {
         throw new IOException("the stream ended without denoise.done or an error");
     }
 
+    /**
+     * Opt-in ({@code -Ddream4j.server.clusterBench=true}; minutes): bench-serve's load (16 clients x 8 requests,
+     * max_tokens 32, steps 32) against 1 node and then against 3 nodes (this JVM and two children), each node as
+     * {@code serve} runs by default ({@code --max-batch 16}); prints requests/s and writes
+     * {@code target/cluster-bench.txt}.
+     */
+    @Test
+    void benchOneNodeAgainstThree() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("dream4j.server.clusterBench"), "opt-in benchmark");
+        int clients = Integer.getInteger("dream4j.server.clusterBench.clients", 16);
+        int each = Integer.getInteger("dream4j.server.clusterBench.requests", 8);
+        int hz1 = freePort();
+        List<String> seed = List.of("127.0.0.1:" + hz1);
+        try (dev.dream4j.Dream4jModel model = batchedModel(16);
+             Dream4jServer one = Dream4jServer.start(model, nodeConfig().withConcurrency(16, 16), RequestGuard.of("127.0.0.1", List.of()),
+                     ClusterConfig.of("127.0.0.1", hz1, List.of()))) {
+            TestSupport.Http http = new TestSupport.Http(one.url());
+            load(http, 4, 1, 32);
+            Load alone = load(http, clients, each, 32);
+            try (Node two = new Node(freePort(), seed, 16); Node three = new Node(freePort(), seed, 16)) {
+                awaitNodes(http, 3);
+                load(http, 4, 1, 32);
+                Load shared = load(http, clients, each, 32);
+                String report = String.format(Locale.ROOT, "bench-serve load (%d clients x %d requests, max_tokens 32, steps 32), --max-batch 16 per node,"
+                                + " %d cores shared by all nodes%n1 node: %.2f requests/s (%d non-200)%n3 nodes: %.2f requests/s (%d non-200), %.2fx%n",
+                        clients, each, Runtime.getRuntime().availableProcessors(), alone.requestsPerSecond(),
+                        alone.statuses().stream().filter(st -> st != 200).count(), shared.requestsPerSecond(),
+                        shared.statuses().stream().filter(st -> st != 200).count(), shared.requestsPerSecond() / alone.requestsPerSecond());
+                Files.writeString(Path.of(System.getProperty("dream4j.server.reportDir", "target"), "cluster-bench.txt"), report);
+                org.slf4j.LoggerFactory.getLogger(ClusterTest.class).warn("\n{}", report);
+            }
+        }
+    }
+
     @Test
     void threeNodesShareTheWorkAndSurviveALostNode() throws Exception {
         int hz1 = freePort();
@@ -143,17 +196,17 @@ class ClusterTest {
         try (Dream4jServer one = Dream4jServer.start(TestSupport.model(), nodeConfig(), RequestGuard.of("127.0.0.1", List.of()),
                 ClusterConfig.of("127.0.0.1", hz1, List.of()))) {
             TestSupport.Http http = new TestSupport.Http(one.url());
-            Load alone = load(http, 6, 2);
+            Load alone = load(http, 6, 1);
             try (Node two = new Node(hz2, seed); Node three = new Node(hz3, seed)) {
                 awaitNodes(http, 3);
-                Load shared = load(http, 6, 2);
+                Load shared = load(http, 6, 1);
                 assertTrue(shared.statuses().stream().allMatch(s -> s == 200), "statuses: " + shared.statuses());
                 for (Node n : List.of(two, three)) {
                     double remote = ServerConcurrencyTest.metric(new TestSupport.Http(n.url()), "dream4j_cluster_remote_total");
                     assertTrue(remote >= 1, "node on " + n.port + " ran no request for the others");
                 }
                 Files.writeString(Path.of(System.getProperty("dream4j.server.reportDir", "target"), "cluster-load.txt"),
-                        String.format(Locale.ROOT, "cluster of 3 JVMs on one machine (%d cores), 6 clients x 2 completions (16 tokens, 16 steps), --max-in-flight 1 per node%n"
+                        String.format(Locale.ROOT, "cluster of 3 JVMs on one machine (%d cores), 6 clients x 1 completion (16 tokens, 16 steps), --max-in-flight 1 per node%n"
                                 + "1 node: %.2f requests/s; 3 nodes: %.2f requests/s (%.2fx)%n", Runtime.getRuntime().availableProcessors(),
                                 alone.requestsPerSecond(), shared.requestsPerSecond(), shared.requestsPerSecond() / alone.requestsPerSecond()));
 
@@ -161,7 +214,7 @@ class ClusterTest {
                 List<ServerConcurrencyTest.RawStream> streams = new ArrayList<>();
                 try {
                     for (int i = 0; i < 3; i++) {
-                        streams.add(new ServerConcurrencyTest.RawStream(one.port(), ServerConcurrencyTest.slowDenoise(150)));
+                        streams.add(new ServerConcurrencyTest.RawStream(one.port(), ServerConcurrencyTest.slowDenoise(100).put("max_tokens", 32).put("steps", 32)));
                     }
                     for (ServerConcurrencyTest.RawStream s : streams) {
                         s.awaitEvents("denoise.step", 1);
@@ -185,7 +238,7 @@ class ClusterTest {
                     }
                 }
                 awaitNodes(http, 2);
-                Load after = load(http, 4, 2);
+                Load after = load(http, 3, 1);
                 assertTrue(after.statuses().stream().allMatch(s -> s == 200), "after the loss: " + after.statuses());
                 HttpResponse<String> health = http.get("/health");
                 assertEquals(2, new JsonObject(health.body()).getJsonObject("cluster").getInteger("nodes"));
