@@ -4,6 +4,7 @@ import dev.dream4j.Dream4jModel;
 import dev.dream4j.demo.DemoModel;
 import dev.dream4j.server.Dream4jServer;
 import dev.dream4j.server.RequestGuard;
+import dev.dream4j.server.ClusterConfig;
 import dev.dream4j.server.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +18,9 @@ import java.util.concurrent.Callable;
 /** {@code dream4j serve}: the OpenAI-style HTTP server with the canvas viewer page. */
 @Command(name = "serve", description = {
         "Serve a model over HTTP: POST /v1/completions, /v1/chat/completions, /v1/infill, /v1/denoise (SSE);",
-        "GET /v1/models, /health, /metrics, and a canvas viewer page at /."})
+        "GET /v1/models, /health, /metrics, and a canvas viewer page at /;",
+        "on the same port (HTTP/2) the gRPC service dream4j.v1.Dream4j (dream4j.proto in the server module);",
+        "with --cluster, a node of a cluster that runs each request on its least-loaded node."})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -57,6 +60,22 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--allow-host", paramLabel = "NAME", description = "A host name clients reach the server by, admitted in Host and Origin headers besides IP literals, localhost and --host; repeatable; '*' admits any (behind a proxy).")
     java.util.List<String> allowHosts = new java.util.ArrayList<>();
+    @Option(names = "--cluster", description = {"Join a dream4j cluster (Vert.x, Hazelcast TCP join on --cluster-host only, no multicast):",
+            "requests accepted here run on the least-loaded node serving the same model."})
+    boolean cluster;
+
+    @Option(names = "--cluster-host", defaultValue = ServerConfig.DEFAULT_HOST, paramLabel = "ADDR",
+            description = "Interface the cluster traffic binds to and advertises (default: ${DEFAULT-VALUE}).")
+    String clusterHost;
+
+    @Option(names = "--cluster-port", defaultValue = "" + ClusterConfig.DEFAULT_PORT, paramLabel = "PORT",
+            description = "Hazelcast member port on --cluster-host (default: ${DEFAULT-VALUE}).")
+    int clusterPort;
+
+    @Option(names = "--join", paramLabel = "HOST:PORT", split = ",",
+            description = "Members to join through (their --cluster-host:--cluster-port); repeatable or comma-separated; none for the first node.")
+    java.util.List<String> join = new java.util.ArrayList<>();
+
     @Option(names = "--access-log", description = "Log one line per request (logger dev.dream4j.server.access; default: off).")
     boolean accessLog;
 
@@ -81,7 +100,20 @@ final class ServeCommand implements Callable<Integer> {
                 : DemoModel.NAME.equals(model.model) ? "tiny-dream-code" : model.directory().toAbsolutePath().normalize().getFileName().toString();
         ServerConfig config = ServerConfig.defaults(name).withHost(host).withPort(port)
                 .withConcurrency(inFlight, maxQueue).withMaxBodyBytes(maxBody).withRequestTimeout(Duration.ofSeconds(timeoutSeconds)).withAccessLog(accessLog);
-        try (Dream4jModel lm = model.open(maxBatch); Dream4jServer server = Dream4jServer.start(lm, config, RequestGuard.of(host, allowHosts))) {
+        if (!cluster && !join.isEmpty()) {
+            throw new dev.dream4j.api.InvalidRequestException("--join", "--join needs --cluster");
+        }
+        if (clusterPort < 1 || clusterPort > 65535) {
+            throw new dev.dream4j.api.InvalidRequestException("--cluster-port", "--cluster-port must be in [1, 65535], got " + clusterPort);
+        }
+        ClusterConfig clusterConfig;
+        try {
+            clusterConfig = cluster ? ClusterConfig.of(clusterHost, clusterPort, join) : null;
+        } catch (IllegalArgumentException e) {
+            throw new dev.dream4j.api.InvalidRequestException("--join", e.getMessage());
+        }
+        try (Dream4jModel lm = model.open(maxBatch);
+             Dream4jServer server = Dream4jServer.start(lm, config, RequestGuard.of(host, allowHosts), clusterConfig)) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dream4j-serve-shutdown"));
             spec.commandLine().getErr().println("dream4j: serving " + name + " on " + server.url() + " (open it in a browser to watch the canvas)");
             spec.commandLine().getErr().flush();

@@ -44,6 +44,11 @@ final class Body {
         return new Body(json);
     }
 
+    /** The body as parsed (what a cluster node forwards to the node that runs the request). */
+    JsonObject json() {
+        return json;
+    }
+
     boolean has(String name) {
         return json.getValue(name) != null;
     }

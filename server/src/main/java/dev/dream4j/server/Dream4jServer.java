@@ -24,7 +24,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The dream4j HTTP server: OpenAI-style completions and chat completions, infilling, a per-step denoising stream,
- * {@code /v1/models}, {@code /health}, Prometheus {@code /metrics}, and a canvas viewer page at {@code /}.
+ * {@code /v1/models}, {@code /health}, Prometheus {@code /metrics}, and a canvas viewer page at {@code /}; on the same
+ * port, over HTTP/2, the gRPC service {@code dream4j.v1.Dream4j} (the module's {@code dream4j.proto}).
  *
  * <pre>{@code
  * try (Dream4jModel lm = Dream4j.builder().model(dir).build();
@@ -61,19 +62,58 @@ public final class Dream4jServer implements AutoCloseable {
 
     /** As {@link #start(Dream4jModel, ServerConfig)}, with {@code guard} in front of every route. */
     public static Dream4jServer start(Dream4jModel model, ServerConfig config, RequestGuard guard) {
+        return start(model, config, guard, null);
+    }
+
+    /**
+     * As {@link #start(Dream4jModel, ServerConfig, RequestGuard)}, as a node of the cluster {@code cluster} describes
+     * (null: not clustered): requests accepted here run on the least-loaded node serving the same model.
+     */
+    public static Dream4jServer start(Dream4jModel model, ServerConfig config, RequestGuard guard, ClusterConfig cluster) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(config, "config");
         WorkerPool pool = new WorkerPool(config.maxInFlight(), config.maxQueue());
         Metrics metrics = new Metrics(pool::queueLength, model::batchStats);
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
-                .setWorkerPoolSize(2));
+        VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
+                .setWorkerPoolSize(2);
+        Cluster.Joined joined = null;
+        Vertx vertx;
+        if (cluster == null) {
+            vertx = Vertx.vertx(vertxOptions);
+        } else {
+            try {
+                joined = Cluster.join(vertxOptions, cluster);
+            } catch (Exception e) {
+                pool.close();
+                throw new IllegalStateException("cannot join the cluster on " + cluster.host() + ":" + cluster.port()
+                        + " through " + cluster.members() + ": " + e.getMessage(), e);
+            }
+            vertx = joined.vertx();
+        }
         try {
             Endpoints endpoints = new Endpoints(model, config, pool, metrics, page());
+            if (joined != null) {
+                Cluster c = Cluster.start(joined, endpoints, config, metrics);
+                endpoints.cluster(c);
+                metrics.extra(c::render);
+            }
             Router router = router(vertx, config, endpoints, metrics, guard);
+            io.vertx.grpc.server.GrpcServer grpc = new GrpcService(vertx, endpoints, config, metrics).server();
+            // HTTP/1.1 and HTTP/2 (cleartext, prior knowledge or upgrade) on one port: gRPC calls go to the gRPC
+            // service, everything else to the router. Browsers cannot send gRPC (HTTP/2 trailers, no preflight is
+            // ever granted), so the request guard, which protects against web pages, stays with the router.
             HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+                    .setHttp2ClearTextEnabled(true)
                     .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.requestTimeout().toSeconds() + 60))
                     .setIdleTimeoutUnit(TimeUnit.SECONDS);
-            HttpServer http = vertx.createHttpServer(options).requestHandler(router);
+            HttpServer http = vertx.createHttpServer(options).requestHandler(req -> {
+                String type = req.getHeader("Content-Type");
+                if (req.version() == io.vertx.core.http.HttpVersion.HTTP_2 && type != null && type.startsWith("application/grpc")) {
+                    grpc.handle(req);
+                } else {
+                    router.handle(req);
+                }
+            });
             http.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             Dream4jServer server = new Dream4jServer(config, vertx, http, pool, metrics);
             LOG.info("dream4j server listening on {} ({} in flight, queue {})", server.url(), config.maxInFlight(), config.maxQueue());
@@ -105,6 +145,8 @@ public final class Dream4jServer implements AutoCloseable {
         get(router, "/index.html").handler(e::page);
         get(router, "/favicon.ico").handler(e::favicon);
         get(router, "/health").handler(e::health);
+        get(router, "/health/live").handler(e::live);
+        get(router, "/health/ready").handler(e::ready);
         get(router, "/metrics").handler(e::metrics);
         get(router, "/v1/models").handler(e::models);
         get(router, "/v1/models/:id").handler(e::model);

@@ -42,6 +42,8 @@ final class Endpoints {
     private final long startNanos = System.nanoTime();
     private static final SecureRandom SEEDS = new SecureRandom();
     private final Map<Integer, String> pieces = new ConcurrentHashMap<>();
+    /** Where requests may run besides here; null when the server is not clustered. */
+    private volatile Cluster cluster;
     /** Mean wall time of recent generations (seconds), for Retry-After. */
     private volatile double meanSeconds = 1.0;
 
@@ -53,6 +55,21 @@ final class Endpoints {
         this.page = page;
     }
 
+    void cluster(Cluster c) {
+        this.cluster = c;
+    }
+
+    /**
+     * Runs a validated request here ({@code local}), or, on a cluster, on the least-loaded node serving this model
+     * ({@code op} and the {@code body} travel there; it answers through {@code ex}).
+     */
+    void dispatch(Exchange ex, String op, io.vertx.core.json.JsonObject body, String endpoint, Runnable local) {
+        Cluster c = cluster;
+        if (c == null || !c.forward(ex, op, body, endpoint, local)) {
+            local.run();
+        }
+    }
+
     // ---------------------------------------------------------------- simple endpoints
 
     void page(RoutingContext rc) {
@@ -62,9 +79,33 @@ final class Endpoints {
 
     void health(RoutingContext rc) {
         metrics.request("/health", 200);
-        json(rc, 200, new JsonObject().put("status", "ok").put("model", config.modelName())
+        JsonObject health = new JsonObject().put("status", "ok").put("model", config.modelName())
                 .put("in_flight", metrics.inFlight()).put("queue_length", pool.queueLength())
-                .put("uptime_s", (System.nanoTime() - startNanos) / 1_000_000_000L));
+                .put("uptime_s", (System.nanoTime() - startNanos) / 1_000_000_000L);
+        Cluster c = cluster;
+        if (c != null) {
+            health.put("cluster", new JsonObject().put("node", c.node()).put("nodes", c.liveNodes()));
+        }
+        json(rc, 200, health);
+    }
+
+    /** Liveness for a load balancer or orchestrator: the process answers. */
+    void live(RoutingContext rc) {
+        metrics.request("/health/live", 200);
+        json(rc, 200, new JsonObject().put("status", "ok"));
+    }
+
+    /**
+     * Readiness: {@code 200} while a new generation would be admitted, {@code 503} while the queue is full (a new one
+     * would get a 429), so a load balancer sends it to another replica instead.
+     */
+    void ready(RoutingContext rc) {
+        int queued = pool.queueLength();
+        boolean full = queued >= config.maxQueue() && pool.active() >= config.maxInFlight();
+        int status = full ? 503 : 200;
+        metrics.request("/health/ready", status);
+        json(rc, status, new JsonObject().put("status", full ? "busy" : "ready").put("in_flight", metrics.inFlight())
+                .put("queue_length", queued).put("max_queue", config.maxQueue()));
     }
 
     void metrics(RoutingContext rc) {
@@ -125,15 +166,22 @@ final class Endpoints {
 
     void generation(RoutingContext rc, GenSpec.Kind kind, String endpoint) {
         GenSpec spec;
+        Body body;
         try {
-            spec = GenSpec.read(Body.parse(rc.body().buffer()), kind, config);
+            body = Body.parse(rc.body().buffer());
+            spec = GenSpec.read(body, kind, config);
         } catch (ApiException e) {
             reject(rc, endpoint, e);
             return;
         }
+        Exchange ex = new HttpExchange(rc, endpoint, metrics);
+        dispatch(ex, kind.name(), body.json(), endpoint, () -> generation(ex, spec, kind, endpoint));
+    }
+
+    /** Runs a parsed generation request on the worker pool, answering through {@code ex} (HTTP or gRPC). */
+    void generation(Exchange ex, GenSpec spec, GenSpec.Kind kind, String endpoint) {
         String promptField = spec.request().prompts().getFirst() instanceof Prompt.Chat ? "messages" : "prompt";
-        Exchange ex = new Exchange(rc, endpoint, metrics);
-        submit(rc, endpoint, ex, promptField, () -> {
+        submit(endpoint, ex, promptField, () -> {
             if (kind == GenSpec.Kind.DENOISE) {
                 denoise(ex, spec);
             } else {
@@ -144,24 +192,45 @@ final class Endpoints {
 
     void infill(RoutingContext rc) {
         InfillRequest request;
+        Body body;
         try {
-            request = GenSpec.infill(Body.parse(rc.body().buffer()));
+            body = Body.parse(rc.body().buffer());
+            request = GenSpec.infill(body);
         } catch (ApiException e) {
             reject(rc, "/v1/infill", e);
             return;
         }
-        Exchange ex = new Exchange(rc, "/v1/infill", metrics);
-        submit(rc, "/v1/infill", ex, "prefix", () -> {
-            InfillResult r = model.infill(request, guard(ex, DenoisingListener.NONE, 0));
+        Exchange ex = new HttpExchange(rc, "/v1/infill", metrics);
+        dispatch(ex, Cluster.INFILL, body.json(), "/v1/infill", () -> infill(ex, request, false, "/v1/infill"));
+    }
+
+    /**
+     * Runs a parsed infill request; with {@code stream}, one {@code infill.step} event per step and then an
+     * {@code infill} event with the result (gRPC's InfillStream), else the result as one answer.
+     */
+    void infill(Exchange ex, InfillRequest request, boolean stream, String endpoint) {
+        submit(endpoint, ex, "prefix", () -> {
+            DenoisingListener steps = !stream ? DenoisingListener.NONE : step -> {
+                ex.sse(new JsonObject().put("object", "infill.step").put("step", step.step())
+                        .put("total_steps", step.totalSteps()).put("masks_left", step.masksLeft()));
+                return DenoisingListener.Decision.CONTINUE;
+            };
+            InfillResult r = model.infill(request, guard(ex, steps, 0));
             metrics.generatedTokens(r.middleIds().size());
-            ex.json(200, new JsonObject().put("id", "infill-" + id()).put("object", "infill")
+            JsonObject result = new JsonObject().put("id", "infill-" + id()).put("object", "infill")
                     .put("created", System.currentTimeMillis() / 1000).put("model", config.modelName())
                     .put("middle", r.middle()).put("middle_ids", new JsonArray(new ArrayList<>(r.middleIds())))
-                    .put("steps", r.steps()).put("expansions", r.expansions()).put("deletions", r.deletions()));
+                    .put("steps", r.steps()).put("expansions", r.expansions()).put("deletions", r.deletions());
+            if (stream) {
+                ex.sse(new JsonObject().put("object", "infill").put("result", result));
+                ex.sseDone();
+            } else {
+                ex.json(200, result);
+            }
         });
     }
 
-    private void submit(RoutingContext rc, String endpoint, Exchange ex, String promptField, Runnable job) {
+    private void submit(String endpoint, Exchange ex, String promptField, Runnable job) {
         metrics.started();
         try {
             Runnable task = () -> {
@@ -196,10 +265,9 @@ final class Endpoints {
             metrics.finished();
             metrics.rejected();
             long retry = Math.max(1, Math.min(60, (long) Math.ceil(meanSeconds * (1 + config.maxQueue() / (double) config.maxInFlight()))));
-            rc.response().putHeader("Retry-After", Long.toString(retry));
-            reject(rc, endpoint, new ApiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded",
+            ex.busy(new ApiException(429, "rate_limit_exceeded", null, "rate_limit_exceeded",
                     "the server is busy (" + config.maxInFlight() + " generation(s) running, " + config.maxQueue()
-                            + " queued); retry after " + retry + " s"));
+                            + " queued); retry after " + retry + " s"), retry);
             return;
         }
         ex.deadline(config.requestTimeout().toMillis());
@@ -306,7 +374,7 @@ final class Endpoints {
                     choices.add(new JsonObject().put("index", b).put("delta", new JsonObject().put("role", "assistant").put("content", ""))
                             .put("logprobs", null).put("finish_reason", null));
                 }
-                ex.sse(chunk(id, object, createdAt, choices).encode());
+                ex.sse(chunk(id, object, createdAt, choices));
             }
         }
         DenoisingListener inner = step -> {
@@ -318,7 +386,7 @@ final class Endpoints {
                 }
             }
             if (spec.stream() && !choices.isEmpty()) {
-                ex.sse(chunk(id, object, createdAt, choices).encode());
+                ex.sse(chunk(id, object, createdAt, choices));
             }
             // Every row's text is final (end-of-text or a stop string settled): the remaining steps cannot change it.
             return settled.allFinal() && step.masksLeft() > 0 ? DenoisingListener.Decision.STOP : DenoisingListener.Decision.CONTINUE;
@@ -378,9 +446,9 @@ final class Endpoints {
                 .put("sampler", prep.resolved().sampler()).put("seed", request.seed().getAsLong())
                 .put("elapsed_ms", (System.nanoTime() - t0) / 1e6).put("stopped_early", result == null);
         if (spec.stream()) {
-            ex.sse(chunk(id, object, createdAt, choices).put("dream4j", extra).encode());
+            ex.sse(chunk(id, object, createdAt, choices).put("dream4j", extra));
             if (spec.includeUsage()) {
-                ex.sse(chunk(id, object, createdAt, new JsonArray()).put("usage", usage).encode());
+                ex.sse(chunk(id, object, createdAt, new JsonArray()).put("usage", usage));
             }
             ex.sseDone();
         } else {
@@ -431,10 +499,10 @@ final class Endpoints {
         ex.sse(new JsonObject().put("object", "denoise.start").put("model", config.modelName())
                 .put("prompt_length", promptLength).put("canvas_length", canvasLength).put("total_steps", totalSteps)
                 .put("mask_id", mask).put("eos_id", eos).put("prompt_text", model.tokenizer().decode(prompt, false))
-                .put("sampler", prep.resolved().sampler()).put("rows", startRows).encode());
+                .put("sampler", prep.resolved().sampler()).put("rows", startRows));
         long start = System.nanoTime();
         DenoisingListener inner = step -> {
-            ex.sse(stepEvent(step, promptLength, mask, start).encode());
+            ex.sse(stepEvent(step, promptLength, mask, start));
             return DenoisingListener.Decision.CONTINUE;
         };
         GenerationResult result = model.generate(prep.request(), guard(ex, inner, spec.stepDelayMs()));
@@ -446,7 +514,7 @@ final class Endpoints {
                     .put("finish_reason", seq.generatedIds().contains(eos) ? "stop" : "length"));
         }
         ex.sse(new JsonObject().put("object", "denoise.done").put("steps", result.steps()).put("sampler", result.sampler())
-                .put("seed", result.seed()).put("elapsed_ms", result.elapsedNanos() / 1e6).put("choices", choices).encode());
+                .put("seed", result.seed()).put("elapsed_ms", result.elapsedNanos() / 1e6).put("choices", choices));
         ex.sseDone();
     }
 

@@ -1,44 +1,46 @@
 package dev.dream4j.server;
 
 import io.vertx.core.Context;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One request's answer, written from any thread: every write is moved onto the request's event-loop context. The
  * first of "answered", "client gone" and "timed out" wins; the generation polls {@link #cancelled()} after each step.
+ * The transport (HTTP with SSE, or gRPC) is a subclass; what is answered and when is decided here, once for both.
  */
-final class Exchange {
+abstract sealed class Exchange permits HttpExchange, GrpcExchange, Cluster.RemoteExchange {
     enum End { NONE, ANSWERED, CLIENT_GONE, TIMED_OUT }
 
-    private final RoutingContext rc;
+    private final Vertx vertx;
     private final Context context;
     private final String endpoint;
     private final Metrics metrics;
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile End end = End.NONE;
-    private boolean sseStarted;
+    private boolean streamStarted;
     private long timer = -1;
     private volatile Runnable onClientGone = () -> { };
+    private volatile long timeLimitMillis = Long.MAX_VALUE;
 
-    Exchange(RoutingContext rc, String endpoint, Metrics metrics) {
-        this.rc = rc;
-        this.context = rc.vertx().getOrCreateContext();
+    Exchange(Vertx vertx, String endpoint, Metrics metrics) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         this.endpoint = endpoint;
         this.metrics = metrics;
-        rc.response().closeHandler(v -> {
-            if (settled.compareAndSet(false, true)) {
-                end = End.CLIENT_GONE;
-                metrics.cancelled();
-                metrics.request(endpoint, 499);
-                cancelTimer();
-                onClientGone.run();
-            }
-        });
+    }
+
+    /** The transport saw the client go away (connection closed, stream reset, call cancelled). On the event loop. */
+    protected final void clientGone() {
+        if (settled.compareAndSet(false, true)) {
+            end = End.CLIENT_GONE;
+            metrics.cancelled();
+            metrics.request(endpoint, 499);
+            cancelTimer();
+            onClientGone.run();
+        }
     }
 
     /** Runs {@code action} (on the event loop) when the client leaves before an answer; at once if it already left. */
@@ -49,11 +51,17 @@ final class Exchange {
         }
     }
 
-    /** Answers {@code 504} (or an SSE error) when the request is not answered within {@code millis}. */
-    void deadline(long millis) {
+    /** Caps the next {@link #deadline}: a gRPC call's own deadline, when shorter than the server's timeout. */
+    void timeLimit(long millis) {
+        timeLimitMillis = Math.max(1, millis);
+    }
+
+    /** Answers {@code 504} (or a stream error) when the request is not answered within {@code millis}. */
+    void deadline(long requested) {
+        long millis = Math.min(requested, timeLimitMillis);
         context.runOnContext(v -> {
             if (!settled.get()) {
-                timer = rc.vertx().setTimer(millis, id -> {
+                timer = vertx.setTimer(millis, id -> {
                     timer = -1;
                     if (!settled.get()) {
                         metrics.timedOut();
@@ -74,6 +82,7 @@ final class Exchange {
         return end;
     }
 
+    /** The whole answer at once. */
     void json(int status, JsonObject body) {
         if (!settled.compareAndSet(false, true)) {
             return;
@@ -81,17 +90,21 @@ final class Exchange {
         end = End.ANSWERED;
         context.runOnContext(v -> {
             cancelTimer();
-            HttpServerResponse r = rc.response();
-            if (r.closed() || r.ended()) {
-                return;
+            if (open()) {
+                metrics.request(endpoint, status);
+                sendJson(status, body);
             }
-            metrics.request(endpoint, status);
-            r.setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
         });
     }
 
     void error(ApiException e) {
         finish(e, End.ANSWERED);
+    }
+
+    /** The queue is full: {@code e} (a 429) with a hint of when to retry. */
+    void busy(ApiException e, long retryAfterSeconds) {
+        retryAfter(retryAfterSeconds);
+        error(e);
     }
 
     private void finish(ApiException e, End how) {
@@ -101,45 +114,36 @@ final class Exchange {
         end = how;
         context.runOnContext(v -> {
             cancelTimer();
-            HttpServerResponse r = rc.response();
-            if (r.closed() || r.ended()) {
-                return;
-            }
-            if (sseStarted) {
-                metrics.request(endpoint, 200);
-                r.write("data: " + Errors.body(e).encode() + "\n\n");
-                r.end("data: [DONE]\n\n");
-            } else {
-                metrics.request(endpoint, e.status());
-                Dream4jServer.sendError(rc, e);
+            if (open()) {
+                // an HTTP stream that already started can only carry the error as an event: its status is 200
+                metrics.request(endpoint, streamStarted && reportsStreamErrorsInBand() ? 200 : e.status());
+                sendError(e, streamStarted);
             }
         });
     }
 
-    /** Sends the SSE headers now (when not yet sent). */
+    /** Starts the streamed answer now (when not yet started). */
     void sseStart() {
-        context.runOnContext(v -> startSse());
+        context.runOnContext(v -> startStream());
     }
 
-    /** One {@code data:} event (starts the SSE response when needed). */
-    void sse(String data) {
+    /** One streamed event (starts the stream when needed). */
+    void sse(JsonObject event) {
         if (settled.get()) {
             return;
         }
-        Buffer chunk = Buffer.buffer("data: " + data + "\n\n");
         context.runOnContext(v -> {
             if (settled.get() && end != End.ANSWERED) {
                 return;
             }
-            startSse();
-            HttpServerResponse r = rc.response();
-            if (!r.closed() && !r.ended()) {
-                r.write(chunk);
+            startStream();
+            if (open()) {
+                sendEvent(event);
             }
         });
     }
 
-    /** {@code data: [DONE]} and the end of the response. */
+    /** The end of a streamed answer. */
     void sseDone() {
         if (!settled.compareAndSet(false, true)) {
             return;
@@ -147,35 +151,49 @@ final class Exchange {
         end = End.ANSWERED;
         context.runOnContext(v -> {
             cancelTimer();
-            startSse();
-            HttpServerResponse r = rc.response();
-            if (!r.closed() && !r.ended()) {
+            startStream();
+            if (open()) {
                 metrics.request(endpoint, 200);
-                r.end("data: [DONE]\n\n");
+                sendDone();
             }
         });
     }
 
-    private void startSse() {
-        if (sseStarted) {
+    private void startStream() {
+        if (streamStarted) {
             return;
         }
-        sseStarted = true;
-        HttpServerResponse r = rc.response();
-        if (r.closed() || r.ended() || r.headWritten()) {
-            return;
+        streamStarted = true;
+        if (open()) {
+            sendStreamHead();
         }
-        r.setStatusCode(200).setChunked(true)
-                .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-                .putHeader("Cache-Control", "no-cache")
-                .putHeader("X-Accel-Buffering", "no");
-        r.writeHead();
     }
 
     private void cancelTimer() {
         if (timer >= 0) {
-            rc.vertx().cancelTimer(timer);
+            vertx.cancelTimer(timer);
             timer = -1;
         }
     }
+
+    // ---------------------------------------------------------------- the transport (always on the event loop)
+
+    /** Whether the answer can still be written (the client is there and nothing ended it). */
+    protected abstract boolean open();
+
+    protected abstract void sendJson(int status, JsonObject body);
+
+    protected abstract void sendError(ApiException e, boolean streamStarted);
+
+    protected abstract void sendStreamHead();
+
+    protected abstract void sendEvent(JsonObject event);
+
+    protected abstract void sendDone();
+
+    /** Whether an error after the stream started travels inside the stream with a success status (SSE does). */
+    protected abstract boolean reportsStreamErrorsInBand();
+
+    /** Attaches a retry hint to the next error (called on the event loop before it is sent). */
+    protected abstract void retryAfter(long seconds);
 }

@@ -33,6 +33,7 @@ final class Metrics {
     private final AtomicLong inFlight = new AtomicLong();
     private final IntSupplier queueLength;
     private final Supplier<Optional<StepScheduler.Stats>> batch;
+    private volatile java.util.function.Consumer<StringBuilder> extra = sb -> { };
 
     Metrics(IntSupplier queueLength) {
         this(queueLength, Optional::empty);
@@ -45,6 +46,11 @@ final class Metrics {
         for (int i = 0; i < stepBuckets.length; i++) {
             stepBuckets[i] = new LongAdder();
         }
+    }
+
+    /** Appends more series to every rendering (the cluster's). */
+    void extra(java.util.function.Consumer<StringBuilder> more) {
+        this.extra = more;
     }
 
     void request(String endpoint, int status) {
@@ -155,6 +161,7 @@ final class Metrics {
             counter(sb, "dream4j_batch_shared_forwards_total", "Step forwards that held more than one generation's step.", b.sharedForwards());
             counter(sb, "dream4j_batch_rows_total", "Canvas rows over all step forwards (divide by forwards: mean batch).", b.rows());
         });
+        extra.accept(sb);
         ProcessMetrics.render(sb);
         return sb.toString();
     }

@@ -102,6 +102,9 @@ class ServerConcurrencyTest {
                         assertTrue(System.nanoTime() < deadline, "the second request was not queued");
                         Thread.sleep(10);
                     }
+                    HttpResponse<String> ready = http.get("/health/ready");
+                    assertEquals(503, ready.statusCode(), "readiness while the queue is full: " + ready.body());
+                    assertEquals(200, http.get("/health/live").statusCode());
                     HttpResponse<String> r = http.post("/v1/completions", new JsonObject().put("prompt", "x").put("max_tokens", 4));
                     assertEquals(429, r.statusCode(), r.body());
                     int retry = Integer.parseInt(r.headers().firstValue("Retry-After").orElseThrow());
@@ -112,6 +115,7 @@ class ServerConcurrencyTest {
                 }
             }
             awaitIdle(http);
+            assertEquals(200, http.get("/health/ready").statusCode());
             String metrics = http.get("/metrics").body();
             assertTrue(metrics.contains("dream4j_requests_total{endpoint=\"/v1/completions\",status=\"429\"} 1"), metrics);
         }
