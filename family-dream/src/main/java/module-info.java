@@ -2,7 +2,5 @@
 module dev.dream4j.family.dream {
     requires dev.dream4j.spi;
 
-    exports dev.dream4j.family.dream;
-
     provides dev.dream4j.spi.model.ModelFamily with dev.dream4j.family.dream.DreamFamily;
 }

@@ -85,6 +85,7 @@ class ModuleGraphTest {
                 "dev.dream4j.backend.cpu", "dev.dream4j.spi.backend.BackendProvider",
                 "dev.dream4j.samplers", "dev.dream4j.spi.sampling.SamplerProvider",
                 "dev.dream4j.family.dream", "dev.dream4j.spi.model.ModelFamily",
+                "dev.dream4j.family.llada", "dev.dream4j.spi.model.ModelFamily",
                 "dev.dream4j.tokenizer.hf", "dev.dream4j.tokenizer.TokenizerProvider");
         expected.forEach((module, service) -> {
             ModuleDescriptor d = modules.get(module);
@@ -95,5 +96,22 @@ class ModuleGraphTest {
         for (String service : expected.values()) {
             assertTrue(kernel.uses().contains(service), "kernel uses " + service);
         }
+    }
+
+    /**
+     * Model families are found by ServiceLoader and described through the SPI: like an SLF4J provider, a family module
+     * exports nothing (ADR 0004).
+     */
+    @Test
+    void familyModulesExportNothing() {
+        Map<String, ModuleDescriptor> modules = ourModules();
+        int families = 0;
+        for (ModuleDescriptor d : modules.values()) {
+            if (d.name().startsWith("dev.dream4j.family.")) {
+                families++;
+                assertEquals(Set.of(), d.exports(), d.name() + " exports packages");
+            }
+        }
+        assertTrue(families >= 2, "the family modules were found: " + families);
     }
 }
