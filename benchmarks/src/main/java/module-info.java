@@ -5,7 +5,8 @@
  * plug-in does not export; see this module's pom for the one compile-time {@code --add-exports}.
  */
 module dev.dream4j.benchmarks {
-    requires dev.dream4j.kernel;
+    requires dev.dream4j.api;
+    requires dev.dream4j.spi;
     requires dev.dream4j.backend.cpu;
     requires dev.dream4j.demo;
     requires jmh.core;

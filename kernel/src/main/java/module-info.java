@@ -1,14 +1,15 @@
-/** The microkernel: plug-in registry, checkpoint reading, denoising engine, and the Dream4j entry point. */
+/**
+ * The microkernel: plug-in registry, denoising loop and step scheduler behind the API's {@code Dream4j} entry point.
+ * Exports nothing: applications reach it through {@link dev.dream4j.api.provider.Dream4jProvider}.
+ */
 module dev.dream4j.kernel {
-    requires transitive dev.dream4j.spi;
-    requires transitive dev.dream4j.tokenizer;
-    requires transitive dev.dream4j.checkpoint;
+    requires transitive dev.dream4j.api;
+    requires dev.dream4j.spi;
+    requires dev.dream4j.tokenizer;
+    requires dev.dream4j.checkpoint;
     requires org.slf4j;
 
-    exports dev.dream4j;
-    exports dev.dream4j.kernel.plugin;
-    exports dev.dream4j.kernel.engine;
-    exports dev.dream4j.kernel.batch;
+    provides dev.dream4j.api.provider.Dream4jProvider with dev.dream4j.kernel.KernelProvider;
 
     uses dev.dream4j.spi.backend.BackendProvider;
     uses dev.dream4j.spi.backend.ExporterProvider;

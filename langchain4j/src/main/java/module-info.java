@@ -5,7 +5,6 @@
  * class path nothing of this matters.
  */
 module dev.dream4j.langchain4j {
-    requires transitive dev.dream4j.kernel;
     requires transitive dev.dream4j.api;
     requires transitive langchain4j.core;
     requires org.slf4j;

@@ -7,7 +7,7 @@ import java.util.List;
  * calls are allowed (each request has its own random stream); closing releases every native resource and must
  * happen after the last call has returned.
  */
-public interface DiffusionLM extends AutoCloseable {
+public interface DiffusionLM extends TextTokenizer, AutoCloseable {
 
     /** Facts about the loaded model and the plug-ins serving it. */
     ModelInfo info();
@@ -18,7 +18,27 @@ public interface DiffusionLM extends AutoCloseable {
     }
 
     /** Runs the denoising loop, reporting every step to {@code listener}, which may stop it. */
-    GenerationResult generate(GenerationRequest request, DenoisingListener listener);
+    default GenerationResult generate(GenerationRequest request, DenoisingListener listener) {
+        return generate(prepare(request), listener);
+    }
+
+    /**
+     * Checks {@code request} and resolves it for this model: prompt ids, every default, the seed (drawn when the
+     * request has none). Everything a bad request can be refused for is refused here, with a typed error.
+     */
+    PreparedGeneration prepare(GenerationRequest request);
+
+    /** Runs a request this model prepared, without tokenizing or validating it again. */
+    default GenerationResult generate(PreparedGeneration prepared) {
+        return generate(prepared, DenoisingListener.NONE);
+    }
+
+    /**
+     * Runs a request this model prepared, reporting every step to {@code listener}.
+     *
+     * @throws InvalidRequestException when {@code prepared} comes from another model
+     */
+    GenerationResult generate(PreparedGeneration prepared, DenoisingListener listener);
 
     /** Variable-length (or fixed-length) infilling between a prefix and a suffix. */
     default InfillResult infill(InfillRequest request) {
@@ -28,14 +48,11 @@ public interface DiffusionLM extends AutoCloseable {
     /** Infilling with a per-step listener; the canvas may change length between steps. */
     InfillResult infill(InfillRequest request, DenoisingListener listener);
 
-    /** Token ids of {@code text}, without special tokens added. */
-    List<Integer> encode(String text);
+    /** Raw forward passes and dimensions, for tools (benchmarks, quantization reports); not for generation. */
+    ModelDiagnostics diagnostics();
 
-    /** Text of {@code ids}; special tokens are kept unless {@code skipSpecialTokens}. */
-    String decode(List<Integer> ids, boolean skipSpecialTokens);
-
-    /** Renders the checkpoint's chat template with the generation prompt appended. */
-    String renderChat(List<ChatMessage> messages);
+    /** The plug-ins this model was loaded with (its backend, tokenizer, samplers, processors …). */
+    List<PluginInfo> plugins();
 
     @Override
     void close();

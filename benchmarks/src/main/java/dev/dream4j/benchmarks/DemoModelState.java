@@ -1,7 +1,7 @@
 package dev.dream4j.benchmarks;
 
 import dev.dream4j.Dream4j;
-import dev.dream4j.Dream4jModel;
+import dev.dream4j.api.DiffusionLM;
 import dev.dream4j.demo.DemoModel;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -29,7 +29,7 @@ public class DemoModelState {
     @Param("0")
     public int threads;
 
-    Dream4jModel lm;
+    DiffusionLM lm;
 
     @Setup(Level.Trial)
     public void open() {

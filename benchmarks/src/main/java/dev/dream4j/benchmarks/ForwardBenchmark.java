@@ -2,8 +2,7 @@ package dev.dream4j.benchmarks;
 
 import dev.dream4j.api.GenerationRequest;
 import dev.dream4j.api.GenerationResult;
-import dev.dream4j.spi.backend.ForwardBatch;
-import dev.dream4j.spi.backend.Logits;
+import dev.dream4j.api.LogitRows;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,7 +35,8 @@ public class ForwardBenchmark {
     @Param({"128", "512"})
     public int canvas;
 
-    private ForwardBatch batch;
+    private int[] tokens;
+    private int[] rows;
     private GenerationRequest oneStep;
 
     @Setup(Level.Trial)
@@ -45,17 +45,16 @@ public class ForwardBenchmark {
         int mask = state.lm.info().specialTokens().get("mask");
         SplittableRandom r = new SplittableRandom(3);
         int half = canvas / 2;
-        int[] tokens = IntStream.range(0, canvas).map(i -> i < half ? r.nextInt(Math.min(vocab, 2000)) : mask).toArray();
+        tokens = IntStream.range(0, canvas).map(i -> i < half ? r.nextInt(Math.min(vocab, 2000)) : mask).toArray();
         // Dream shifts by one: masked slot j is predicted from row j - 1.
-        int[] rows = IntStream.range(half - 1, canvas - 1).toArray();
-        batch = ForwardBatch.single(tokens, rows);
+        rows = IntStream.range(half - 1, canvas - 1).toArray();
         oneStep = GenerationRequest.builder().promptIds(IntStream.of(tokens).limit(half).boxed().toList())
                 .maxNewTokens(canvas - half).steps(canvas - half).sampler("entropy").temperature(0).seed(1).build();
     }
 
     @Benchmark
-    public Logits forward(DemoModelState state) {
-        return state.lm.forwardForBench(batch);
+    public LogitRows forward(DemoModelState state) {
+        return state.lm.diagnostics().forward(tokens, rows);
     }
 
     /**

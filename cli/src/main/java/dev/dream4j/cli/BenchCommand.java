@@ -1,8 +1,8 @@
 package dev.dream4j.cli;
 
-import dev.dream4j.Dream4jModel;
-import dev.dream4j.spi.backend.ForwardBatch;
-import dev.dream4j.spi.model.ModelSpec;
+import dev.dream4j.api.DiffusionLM;
+import dev.dream4j.api.ModelDiagnostics;
+import dev.dream4j.api.ModelDimensions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,17 +72,18 @@ final class BenchCommand implements Callable<Integer> {
 
     private void benchOne(PrintWriter out, String weightsLabel, double bandwidth) throws IOException {
         long loadStart = System.nanoTime();
-        try (Dream4jModel lm = model.open()) {
+        try (DiffusionLM lm = model.open()) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-            ModelSpec s = lm.description().spec();
-            OptionLimits.check("--canvas", canvas, 1, lm.description().contextLength());
+            ModelDiagnostics diagnostics = lm.diagnostics();
+            ModelDimensions s = diagnostics.dimensions();
+            OptionLimits.check("--canvas", canvas, 1, lm.info().contextLength());
             int rows = logitRows != null ? logitRows : Math.max(1, canvas / 2);
             double[] full = time(lm, canvas, rows);
-            double flops = s.forwardFlops(canvas, rows, canvas);
+            double flops = diagnostics.forwardFlops(canvas, rows, canvas);
             double bytes = weightBytes(s, weightsLabel, model.directory());
             out.printf("%n== weights %s ==%n", weightsLabel);
             out.printf("model        %s (%d layers, hidden %d, heads %d/%d, intermediate %d, vocab %d)%n", model.directory(),
-                    s.numLayers(), s.hiddenSize(), s.numHeads(), s.numKvHeads(), s.intermediateSize(), s.vocabSize());
+                    s.layers(), s.hidden(), s.heads(), s.kvHeads(), s.intermediate(), s.vocab());
             out.printf("backend      %s, threads %s%n", lm.info().backend(), model.threads == null ? "all" : model.threads);
             out.printf("load         %.2f s%n", loadSeconds);
             out.printf("canvas       %d tokens, %d lm_head rows%n", canvas, rows);
@@ -90,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("throughput   %.2f GFLOPS (best), %.3f GFLOP per forward%n", flops / full[0] / 1e9, flops / 1e9);
             if (smallRows > 0) {
                 double[] small = time(lm, smallRows, smallRows);
-                double smallFlops = s.forwardFlops(smallRows, smallRows, smallRows);
+                double smallFlops = diagnostics.forwardFlops(smallRows, smallRows, smallRows);
                 out.printf("%d-row step  best %.4f s, mean %.4f s: %.2f GFLOPS, weights %.1f MB -> %.1f GB/s = %.2f of the copy bandwidth%n",
                         smallRows, small[0], small[1], smallFlops / small[0] / 1e9, bytes / 1e6, bytes / small[0] / 1e9,
                         bytes / small[0] / 1e9 / bandwidth);
@@ -101,25 +102,26 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Best and mean seconds of a forward over {@code length} tokens with the last {@code rows} through lm_head. */
-    private double[] time(Dream4jModel lm, int length, int rows) {
-        ModelSpec s = lm.description().spec();
+    private double[] time(DiffusionLM lm, int length, int rows) {
+        int vocab = lm.info().vocabSize();
+        int mask = lm.info().specialTokens().get("mask");
         int[] tokens = new int[length];
         for (int i = 0; i < length; i++) {
-            tokens[i] = i < length - rows ? (i * 7919) % Math.min(s.vocabSize(), 1000) : lm.description().tokens().mask();
+            tokens[i] = i < length - rows ? (i * 7919) % Math.min(vocab, 1000) : mask;
         }
         int[] wanted = new int[rows];
         for (int i = 0; i < rows; i++) {
             wanted[i] = Math.max(0, length - rows + i - 1);
         }
-        ForwardBatch batch = ForwardBatch.single(tokens, wanted);
+        ModelDiagnostics diagnostics = lm.diagnostics();
         for (int i = 0; i < warmup; i++) {
-            lm.forwardForBench(batch);
+            diagnostics.forward(tokens, wanted);
         }
         double best = Double.MAX_VALUE;
         double total = 0;
         for (int i = 0; i < iterations; i++) {
             long t0 = System.nanoTime();
-            lm.forwardForBench(batch);
+            diagnostics.forward(tokens, wanted);
             double sec = (System.nanoTime() - t0) / 1e9;
             best = Math.min(best, sec);
             total += sec;
@@ -132,16 +134,17 @@ final class BenchCommand implements Callable<Integer> {
      * a bf16/f16 checkpoint (4 for f32), 34/32 for q8_0 and 18/32 for q4_0 (one fp16 scale per block of 32; q4_0's
      * LM head is q8_0). All of lm_head is counted although a step reads it only for its logit rows.
      */
-    static double weightBytes(ModelSpec s, String requested, Path dir) throws IOException {
+    static double weightBytes(ModelDimensions s, String requested, Path dir) throws IOException {
         String weights = requested;
         Path report = dir.resolve("quantization.json"); // a directory written by `dream4j quantize`
         if ("native".equals(weights) && Files.isReadable(report)) {
             String r = Files.readString(report);
             weights = r.contains("\"type\": \"q4_0\"") ? "q4_0" : r.contains("\"type\": \"q8_0\"") ? "q8_0" : weights;
         }
-        double perLayer = (double) s.hiddenSize() * (s.qDim() + 2L * s.kvDim()) + (double) s.qDim() * s.hiddenSize()
-                + 3.0 * s.hiddenSize() * s.intermediateSize();
-        double head = (double) s.vocabSize() * s.hiddenSize();
+        double qDim = (double) s.heads() * s.headDim();
+        double kvDim = (double) s.kvHeads() * s.headDim();
+        double perLayer = s.hidden() * (qDim + 2 * kvDim) + qDim * s.hidden() + 3.0 * s.hidden() * s.intermediate();
+        double head = (double) s.vocab() * s.hidden();
         double perWeight = switch (weights) {
             case "q8_0" -> 34.0 / 32;
             case "q4_0" -> 18.0 / 32;
@@ -152,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         };
         double headPerWeight = "q4_0".equals(weights) ? 34.0 / 32 : perWeight; // q4_0 keeps the LM head at q8_0
-        return perLayer * s.numLayers() * perWeight + head * headPerWeight;
+        return perLayer * s.layers() * perWeight + head * headPerWeight;
     }
 
     /** A STREAM-like copy: {@code threads} threads each copying its slice of a 64 MiB array; GB/s of read + write. */

@@ -1,7 +1,7 @@
 package dev.dream4j.cli;
 
-import dev.dream4j.Dream4jModel;
-import dev.dream4j.kernel.batch.StepScheduler;
+import dev.dream4j.api.DiffusionLM;
+import dev.dream4j.api.BatchStats;
 import dev.dream4j.server.Dream4jServer;
 import dev.dream4j.server.ServerConfig;
 import picocli.CommandLine.Command;
@@ -135,7 +135,7 @@ final class BenchServeCommand implements Callable<Integer> {
     private Run run(int maxBatch) throws Exception {
         ServerConfig config = ServerConfig.defaults("bench").withHost("127.0.0.1").withPort(0)
                 .withConcurrency(maxBatch, maxQueue).withRequestTimeout(Duration.ofSeconds(timeoutSeconds));
-        try (Dream4jModel lm = model.open(maxBatch); Dream4jServer server = Dream4jServer.start(lm, config);
+        try (DiffusionLM lm = model.open(maxBatch); Dream4jServer server = Dream4jServer.start(lm, config);
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(threads)
                     .connectTimeout(Duration.ofSeconds(10)).build();
@@ -148,8 +148,8 @@ final class BenchServeCommand implements Callable<Integer> {
             for (Future<Integer> f : warm) {
                 f.get();
             }
-            long forwardsBefore = lm.batchStats().map(StepScheduler.Stats::forwards).orElse(0L);
-            long rowsBefore = lm.batchStats().map(StepScheduler.Stats::rows).orElse(0L);
+            long forwardsBefore = lm.diagnostics().batchStats().map(BatchStats::forwards).orElse(0L);
+            long rowsBefore = lm.diagnostics().batchStats().map(BatchStats::rows).orElse(0L);
             AtomicInteger ok = new AtomicInteger();
             AtomicInteger rejected = new AtomicInteger();
             AtomicInteger errors = new AtomicInteger();
@@ -185,8 +185,8 @@ final class BenchServeCommand implements Callable<Integer> {
                 f.get();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            long forwards = lm.batchStats().map(StepScheduler.Stats::forwards).orElse(0L) - forwardsBefore;
-            long rows = lm.batchStats().map(StepScheduler.Stats::rows).orElse(0L) - rowsBefore;
+            long forwards = lm.diagnostics().batchStats().map(BatchStats::forwards).orElse(0L) - forwardsBefore;
+            long rows = lm.diagnostics().batchStats().map(BatchStats::rows).orElse(0L) - rowsBefore;
             return new Run(maxBatch, config.maxInFlight(), ok.get(), rejected.get(), errors.get(), seconds, List.copyOf(latencies),
                     forwards == 0 ? Double.NaN : (double) rows / forwards, errorTexts.isEmpty() ? null : errorTexts.getFirst());
         }

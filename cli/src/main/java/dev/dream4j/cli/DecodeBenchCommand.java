@@ -1,14 +1,14 @@
 package dev.dream4j.cli;
 
 import dev.dream4j.Dream4j;
-import dev.dream4j.Dream4jModel;
+import dev.dream4j.api.DiffusionLM;
 import dev.dream4j.api.CacheMode;
 import dev.dream4j.api.DenoisingListener;
 import dev.dream4j.api.GenerationRequest;
 import dev.dream4j.api.GenerationResult;
-import dev.dream4j.checkpoint.SyntheticCheckpoint;
+import dev.dream4j.tools.SyntheticCheckpoints;
 import dev.dream4j.demo.DemoModel;
-import dev.dream4j.spi.model.ModelSpec;
+import dev.dream4j.api.ModelDiagnostics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -88,8 +88,8 @@ final class DecodeBenchCommand implements Callable<Integer> {
     private void benchAll(PrintWriter out) throws IOException {
         if (!"none".equals(model)) {
             Path dir = DemoModel.NAME.equals(model) ? DemoModel.directory() : Path.of(model);
-            try (Dream4jModel lm = open(dir)) {
-                int[] ids = lm.tokenizer().encode(prompt, false);
+            try (DiffusionLM lm = open(dir)) {
+                int[] ids = lm.encode(prompt).stream().mapToInt(Integer::intValue).toArray();
                 bench(out, model, lm, ids);
             }
         }
@@ -97,10 +97,9 @@ final class DecodeBenchCommand implements Callable<Integer> {
             Path tmp = Files.createTempDirectory("dream4j-bench-decode-");
             try {
                 // the demo model's shape, random weights
-                Path dir = SyntheticCheckpoint.builder().layers(4).hidden(256).intermediate(704).heads(4).kvHeads(2)
-                        .maxPositions(Math.max(512, canvas)).seed(5).build().write(tmp);
-                try (Dream4jModel lm = open(dir)) {
-                    int vocab = lm.description().spec().vocabSize();
+                Path dir = SyntheticCheckpoints.demoShaped(tmp, Math.max(512, canvas), 5);
+                try (DiffusionLM lm = open(dir)) {
+                    int vocab = lm.info().vocabSize();
                     SplittableRandom r = new SplittableRandom(17);
                     int[] ids = new int[32];
                     for (int i = 0; i < ids.length; i++) {
@@ -116,7 +115,7 @@ final class DecodeBenchCommand implements Callable<Integer> {
         }
     }
 
-    private Dream4jModel open(Path dir) {
+    private DiffusionLM open(Path dir) {
         Dream4j.Builder b = Dream4j.builder().model(dir).backend(backend);
         if (!"native".equals(currentWeights)) {
             b.property("cpu.weights", currentWeights);
@@ -127,7 +126,7 @@ final class DecodeBenchCommand implements Callable<Integer> {
         return b.build();
     }
 
-    private void bench(PrintWriter out, String label, Dream4jModel lm, int[] prompt) {
+    private void bench(PrintWriter out, String label, DiffusionLM lm, int[] prompt) {
         int newTokens = canvas - prompt.length;
         if (newTokens < blockLength) {
             throw new dev.dream4j.api.InvalidRequestException("canvas", "the prompt has " + prompt.length
@@ -146,7 +145,7 @@ final class DecodeBenchCommand implements Callable<Integer> {
                         .blockLength(blockLength).cache(CacheMode.PREFIX)),
                 new Config("threshold + dual cache", "threshold only", b -> b.sampler("fast-dllm-threshold").threshold(threshold)
                         .blockLength(blockLength).cache(CacheMode.DUAL)));
-        ModelSpec s = lm.description().spec();
+        ModelDiagnostics s = lm.diagnostics();
         List<Integer> ids = java.util.Arrays.stream(prompt).boxed().toList();
         // warm-up (JIT): one short threshold generation
         lm.generate(GenerationRequest.builder().promptIds(ids).maxNewTokens(blockLength).temperature(0).seed(1)
@@ -191,7 +190,7 @@ final class DecodeBenchCommand implements Callable<Integer> {
                     100 * r.agreement(), Double.isNaN(r.vsUncached()) ? "-" : String.format("%.1f%%", 100 * r.vsUncached()), base.flops() / r.flops(), base.seconds() / r.seconds());
         }
         out.printf("agreement: share of the %d new positions equal to the baseline's; vs uncached: equal to the same sampler's%n"
-                + "uncached block decoding (isolates the cache's approximation). FLOPs: ModelSpec.forwardFlops of each forward's%n"
+                + "uncached block decoding (isolates the cache's approximation). FLOPs: the model's forwardFlops of each forward's%n"
                 + "computed slots and lm_head rows. The fast-dllm rows stop early at end-of-text (the default).%n", newTokens);
         out.flush();
     }

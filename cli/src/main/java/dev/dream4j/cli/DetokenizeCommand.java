@@ -27,7 +27,7 @@ final class DetokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String text = TokenizeCommand.loadTokenizer(model).decode(Ids.parseArray("ids", ids), skipSpecial);
+        String text = TokenizeCommand.loadTokenizer(model).decode(java.util.Arrays.stream(Ids.parseArray("ids", ids)).boxed().toList(), skipSpecial);
         if (json) {
             spec.commandLine().getOut().println(Json.write(Map.of("text", text)));
         } else {

@@ -3,6 +3,7 @@ package dev.dream4j.cli;
 import dev.dream4j.api.Dream4jException;
 import dev.dream4j.api.InvalidRequestException;
 import dev.dream4j.api.PluginNotFoundException;
+import dev.dream4j.tools.SynthCheckpointCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,6 +1,6 @@
 package dev.dream4j.cli;
 
-import dev.dream4j.Dream4jModel;
+import dev.dream4j.api.DiffusionLM;
 import dev.dream4j.api.ChatMessage;
 import dev.dream4j.api.DenoisingListener;
 import dev.dream4j.api.GenerationRequest;
@@ -147,7 +147,7 @@ final class EvalCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "dataset %s: %d problem(s), %d sample(s) each; %s; sandbox: %s, timeout %d s, memory %d MiB, network %s%n",
                 dataset, problems.size(), samples, chat ? "chat template" : "plain completion", python, timeoutSeconds, memoryMb,
                 sandbox.isolatedNetwork() ? "namespace (unshare -rn) + blocked sockets" : "blocked sockets");
-        try (Dream4jModel lm = model.open()) {
+        try (DiffusionLM lm = model.open()) {
             if (parsedSweep == null) {
                 Evaluation.Report report = evaluate(lm, problems, base, sandbox, out);
                 summary(report, out);
@@ -195,7 +195,7 @@ final class EvalCommand implements Callable<Integer> {
         return b;
     }
 
-    private Evaluation.Report evaluate(Dream4jModel lm, List<Problem> problems, GenerationRequest template,
+    private Evaluation.Report evaluate(DiffusionLM lm, List<Problem> problems, GenerationRequest template,
                                        PythonSandbox sandbox, PrintWriter out) {
         long seed = sampling.seed != null ? sampling.seed : 0L;
         Evaluation.Generator generator = (problem, sample) -> {

@@ -1,6 +1,6 @@
 package dev.dream4j.cli;
 
-import dev.dream4j.Dream4jModel;
+import dev.dream4j.api.DiffusionLM;
 import dev.dream4j.api.ChatMessage;
 import dev.dream4j.api.DenoisingListener;
 import dev.dream4j.api.GenerationRequest;
@@ -91,7 +91,7 @@ final class GenerateCommand implements Callable<Integer> {
 
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Dream4jModel lm = model.open()) {
+        try (DiffusionLM lm = model.open()) {
             boolean showProgress = progress != null ? progress : ProgressBar.interactive();
             ProgressBar bar = showProgress ? new ProgressBar(err) : null;
             GenerationResult result;

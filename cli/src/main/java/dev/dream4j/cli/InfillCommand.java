@@ -1,6 +1,6 @@
 package dev.dream4j.cli;
 
-import dev.dream4j.Dream4jModel;
+import dev.dream4j.api.DiffusionLM;
 import dev.dream4j.api.DenoisingListener;
 import dev.dream4j.api.InfillRequest;
 import dev.dream4j.api.InfillResult;
@@ -74,7 +74,7 @@ final class InfillCommand implements Callable<Integer> {
         if (expandBudget != null) b.expandBudget(expandBudget);
         if (steps != null) b.steps(steps);
         InfillRequest request = b.build();
-        try (Dream4jModel lm = model.open()) {
+        try (DiffusionLM lm = model.open()) {
             InfillResult r = lm.infill(request, DenoisingListener.NONE);
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -1,8 +1,8 @@
 package dev.dream4j.cli;
 
-import dev.dream4j.Dream4jModel;
+import dev.dream4j.api.DiffusionLM;
 import dev.dream4j.api.InvalidRequestException;
-import dev.dream4j.spi.backend.Logits;
+import dev.dream4j.api.LogitRows;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,28 +29,27 @@ final class LogitsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int[] tokens = Ids.parseArray("ids", ids);
-        try (Dream4jModel lm = model.open()) {
+        try (DiffusionLM lm = model.open()) {
             long values = (long) tokens.length * lm.info().vocabSize();
             if (values > Integer.MAX_VALUE - 8) { // one float[] holds every row
                 throw new InvalidRequestException("ids", tokens.length + " ids x " + lm.info().vocabSize()
                         + " vocabulary rows is more logits than one array holds; pass at most "
                         + ((Integer.MAX_VALUE - 8) / lm.info().vocabSize()) + " ids");
             }
-            Logits logits = lm.logits(tokens);
+            LogitRows logits = lm.diagnostics().logits(java.util.Arrays.stream(tokens).boxed().toList());
             PrintWriter out = spec.commandLine().getOut();
             // Streamed by hand, one row at a time: a 152064-wide row would be a large object graph for Jackson, and
             // all rows in one buffer overflow an int past ~1,177 rows of such a vocabulary.
-            StringBuilder sb = new StringBuilder(logits.vocab() * 12 + 16);
+            StringBuilder sb = new StringBuilder(logits.vocabSize() * 12 + 16);
             out.print("{\"logits\":[");
-            float[] data = logits.data();
             for (int r = 0; r < logits.rows(); r++) {
                 sb.setLength(0);
                 if (r > 0) sb.append(',');
                 sb.append('[');
-                int off = logits.offset(r);
-                for (int v = 0; v < logits.vocab(); v++) {
+                float[] row = logits.copyRow(r);
+                for (int v = 0; v < row.length; v++) {
                     if (v > 0) sb.append(',');
-                    float f = data[off + v];
+                    float f = row[v];
                     if (Float.isFinite(f)) {
                         sb.append(f);
                     } else {

@@ -1,7 +1,7 @@
 package dev.dream4j.cli;
 
 import dev.dream4j.Dream4j;
-import dev.dream4j.Dream4jModel;
+import dev.dream4j.api.DiffusionLM;
 import dev.dream4j.demo.DemoModel;
 import picocli.CommandLine.Option;
 
@@ -38,12 +38,12 @@ final class ModelOptions {
         return DemoModel.NAME.equals(model) ? DemoModel.directory() : Path.of(model);
     }
 
-    Dream4jModel open() {
+    DiffusionLM open() {
         return open(1);
     }
 
     /** The model with continuous batching of up to {@code maxBatch} canvas rows per step forward. */
-    Dream4jModel open(int maxBatch) {
+    DiffusionLM open(int maxBatch) {
         Dream4j.Builder b = Dream4j.builder().model(directory()).backend(backend).device(device).maxBatch(maxBatch);
         pluginDirectories.forEach(b::pluginDirectory);
         backendOptions.forEach(b::property);

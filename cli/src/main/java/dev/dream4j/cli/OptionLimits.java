@@ -9,8 +9,6 @@ import dev.dream4j.api.InvalidRequestException;
 final class OptionLimits {
     /** Samples per prompt; each needs its own canvas and activations. */
     static final int MAX_RETURN_SEQUENCES = 256;
-    /** Shards a synthetic checkpoint may be split into. */
-    static final int MAX_SHARDS = 1024;
     /** The longest benchmark canvas (also bounded by the model's context length). */
     static final int MAX_CANVAS = 1 << 20;
     /** Token ids on one command line. */

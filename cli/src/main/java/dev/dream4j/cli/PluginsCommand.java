@@ -1,7 +1,7 @@
 package dev.dream4j.cli;
 
-import dev.dream4j.kernel.plugin.PluginDescriptor;
-import dev.dream4j.kernel.plugin.PluginRegistry;
+import dev.dream4j.Dream4j;
+import dev.dream4j.api.PluginInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,8 +28,7 @@ final class PluginsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         // the registry hands each load problem to this reporter once, instead of also logging it
-        PluginRegistry registry = PluginRegistry.discover(pluginDirectories, p -> err.println("warning: " + p));
-        List<PluginDescriptor> all = registry.descriptors();
+        List<PluginInfo> all = Dream4j.plugins(pluginDirectories, p -> err.println("warning: " + p));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(all.stream().map(d -> {
@@ -54,12 +53,12 @@ final class PluginsCommand implements Callable<Integer> {
             int versionWidth = Math.max(7, all.stream().mapToInt(d -> d.version().length()).max().orElse(0));
             String format = "%-17s %-" + nameWidth + "s %8s  %-9s %-" + moduleWidth + "s %-" + versionWidth + "s %s%n";
             out.printf(format, "KIND", "NAME", "PRIORITY", "AVAILABLE", "MODULE", "VERSION", "ORIGIN");
-            for (PluginDescriptor d : all) {
+            for (PluginInfo d : all) {
                 out.printf(format, d.kind().label(), d.name(), d.priority(), d.available() ? "yes" : "no", d.module(),
                         d.version().isEmpty() ? "-" : d.version(), d.origin());
             }
         }
-        for (PluginDescriptor d : all) {
+        for (PluginInfo d : all) {
             if (!d.available()) {
                 err.println("note: " + d.kind().label() + " '" + d.name() + "' is unavailable: " + d.unavailableReason());
             }

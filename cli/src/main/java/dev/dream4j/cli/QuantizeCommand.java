@@ -3,10 +3,9 @@ package dev.dream4j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dream4j.Dream4j;
-import dev.dream4j.Dream4jModel;
+import dev.dream4j.api.DiffusionLM;
+import dev.dream4j.api.LogitRows;
 import dev.dream4j.demo.DemoModel;
-import dev.dream4j.spi.backend.ForwardBatch;
-import dev.dream4j.spi.backend.Logits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -86,8 +85,8 @@ final class QuantizeCommand implements Callable<Integer> {
         List<int[]> canvases = new ArrayList<>();
         List<float[]> reference = new ArrayList<>();
         int vocab;
-        try (Dream4jModel lm = open(original)) {
-            int mask = lm.description().tokens().mask();
+        try (DiffusionLM lm = open(original)) {
+            int mask = lm.info().specialTokens().get("mask");
             for (String p : PROMPTS) {
                 List<Integer> ids = lm.encode(p);
                 int[] canvas = new int[ids.size() + masks];
@@ -95,30 +94,30 @@ final class QuantizeCommand implements Callable<Integer> {
                     canvas[i] = i < ids.size() ? ids.get(i) : mask;
                 }
                 canvases.add(canvas);
-                reference.add(copy(lm.forwardForBench(ForwardBatch.single(canvas, ForwardBatch.allRows(1, canvas.length)))));
+                reference.add(copy(lm.diagnostics().logits(java.util.Arrays.stream(canvas).boxed().toList())));
             }
-            vocab = lm.description().spec().vocabSize();
+            vocab = lm.info().vocabSize();
         }
         int rows = 0;
         int agree = 0;
         double worst = 0;
         double sum = 0;
-        try (Dream4jModel lm = open(out)) {
+        try (DiffusionLM lm = open(out)) {
             for (int c = 0; c < canvases.size(); c++) {
                 int[] canvas = canvases.get(c);
-                Logits q = lm.forwardForBench(ForwardBatch.single(canvas, ForwardBatch.allRows(1, canvas.length)));
+                LogitRows q = lm.diagnostics().logits(java.util.Arrays.stream(canvas).boxed().toList());
                 float[] ref = reference.get(c);
                 for (int r = 0; r < canvas.length; r++) {
-                    int off = q.offset(r);
+                    float[] row = q.copyRow(r);
                     int ra = 0;
                     int qa = 0;
                     double diff = 0;
                     double mag = 0;
                     for (int v = 0; v < vocab; v++) {
                         float x = ref[r * vocab + v];
-                        float y = q.data()[off + v];
+                        float y = row[v];
                         if (x > ref[r * vocab + ra]) ra = v;
-                        if (y > q.data()[off + qa]) qa = v;
+                        if (y > row[qa]) qa = v;
                         diff = Math.max(diff, Math.abs(x - y));
                         mag = Math.max(mag, Math.abs(x));
                     }
@@ -135,7 +134,7 @@ final class QuantizeCommand implements Callable<Integer> {
                 masks, sum / rows, worst);
     }
 
-    private Dream4jModel open(Path dir) {
+    private DiffusionLM open(Path dir) {
         Dream4j.Builder b = Dream4j.builder().model(dir).backend("java-cpu");
         if (threads != null) {
             b.threads(threads);
@@ -143,10 +142,10 @@ final class QuantizeCommand implements Callable<Integer> {
         return b.build();
     }
 
-    private static float[] copy(Logits l) {
-        float[] d = new float[l.rows() * l.vocab()];
+    private static float[] copy(LogitRows l) {
+        float[] d = new float[l.rows() * l.vocabSize()];
         for (int r = 0; r < l.rows(); r++) {
-            System.arraycopy(l.data(), l.offset(r), d, r * l.vocab(), l.vocab());
+            System.arraycopy(l.copyRow(r), 0, d, r * l.vocabSize(), l.vocabSize());
         }
         return d;
     }

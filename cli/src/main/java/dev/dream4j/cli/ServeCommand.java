@@ -1,6 +1,6 @@
 package dev.dream4j.cli;
 
-import dev.dream4j.Dream4jModel;
+import dev.dream4j.api.DiffusionLM;
 import dev.dream4j.demo.DemoModel;
 import dev.dream4j.server.Dream4jServer;
 import dev.dream4j.server.RequestGuard;
@@ -112,7 +112,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new dev.dream4j.api.InvalidRequestException("--join", e.getMessage());
         }
-        try (Dream4jModel lm = model.open(maxBatch);
+        try (DiffusionLM lm = model.open(maxBatch);
              Dream4jServer server = Dream4jServer.start(lm, config, RequestGuard.of(host, allowHosts), clusterConfig)) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dream4j-serve-shutdown"));
             spec.commandLine().getErr().println("dream4j: serving " + name + " on " + server.url() + " (open it in a browser to watch the canvas)");

@@ -1,16 +1,14 @@
 package dev.dream4j.cli;
 
-import dev.dream4j.tokenizer.Tokenizer;
-import dev.dream4j.tokenizer.TokenizerProvider;
-import dev.dream4j.kernel.plugin.PluginKind;
-import dev.dream4j.kernel.plugin.PluginRegistry;
+import dev.dream4j.Dream4j;
+import dev.dream4j.api.TextTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -33,24 +31,19 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int[] ids = loadTokenizer(model).encode(text, addSpecial);
+        List<Integer> ids = loadTokenizer(model).encode(text, addSpecial);
         if (json) {
-            spec.commandLine().getOut().println(Json.write(Map.of("ids", Arrays.stream(ids).boxed().toList())));
+            spec.commandLine().getOut().println(Json.write(Map.of("ids", ids)));
         } else {
-            spec.commandLine().getOut().println(String.join(",", Arrays.stream(ids).mapToObj(String::valueOf).toList()));
+            spec.commandLine().getOut().println(String.join(",", ids.stream().map(String::valueOf).toList()));
         }
         return 0;
     }
 
     /** Only the tokenizer: no weights are mapped and no backend starts. */
-    static Tokenizer loadTokenizer(String model) {
+    static TextTokenizer loadTokenizer(String model) {
         Path dir = dev.dream4j.demo.DemoModel.NAME.equals(model) ? dev.dream4j.demo.DemoModel.directory() : Path.of(model);
-        PluginRegistry registry = PluginRegistry.discover();
-        return registry.providers(PluginKind.TOKENIZER, TokenizerProvider.class).stream()
-                .filter(t -> t.supports(dir)).findFirst()
-                .orElseThrow(() -> new dev.dream4j.api.CheckpointException(dir.resolve("tokenizer.json"), null,
-                        "no tokenizer plug-in reads this directory"))
-                .load(dir);
+        return Dream4j.builder().model(dir).buildTokenizer();
     }
 
 }

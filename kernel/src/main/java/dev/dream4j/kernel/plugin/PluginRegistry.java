@@ -1,11 +1,19 @@
 package dev.dream4j.kernel.plugin;
 
+import dev.dream4j.api.PluginInfo;
+import dev.dream4j.api.PluginKind;
+import dev.dream4j.spi.backend.BackendProvider;
+import dev.dream4j.spi.backend.ExporterProvider;
+import dev.dream4j.spi.infill.InfillStrategyProvider;
+import dev.dream4j.spi.model.ModelFamily;
+import dev.dream4j.spi.sampling.LogitsProcessorProvider;
+import dev.dream4j.spi.sampling.SamplerProvider;
+import dev.dream4j.tokenizer.TokenizerProvider;
+
 import dev.dream4j.api.Dream4jException;
 import dev.dream4j.api.PluginNotFoundException;
 import dev.dream4j.spi.Plugin;
 import dev.dream4j.spi.SpiVersion;
-import dev.dream4j.spi.backend.BackendProvider;
-import dev.dream4j.tokenizer.TokenizerProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +53,7 @@ public final class PluginRegistry {
     private static final Consumer<String> LOG_PROBLEM = p -> LOG.warn("{}", p);
 
     /** One provider and how it was found. */
-    public record Entry<T>(T provider, PluginDescriptor descriptor) {
+    public record Entry<T>(T provider, PluginInfo descriptor) {
     }
 
     private final Map<PluginKind, List<Entry<?>>> entries;
@@ -109,8 +117,8 @@ public final class PluginRegistry {
     }
 
     private static void load(PluginKind kind, Source source, Map<String, Entry<?>> byName, SequencedSet<String> problems) {
-        ServiceLoader<?> loader = source.layer() != null ? ServiceLoader.load(source.layer(), kind.service())
-                : ServiceLoader.load(kind.service(), source.loader() != null ? source.loader() : loaderFor(kind));
+        ServiceLoader<?> loader = source.layer() != null ? ServiceLoader.load(source.layer(), service(kind))
+                : ServiceLoader.load(service(kind), source.loader() != null ? source.loader() : loaderFor(kind));
         var iterator = loader.stream().iterator();
         while (true) {
             ServiceLoader.Provider<?> p;
@@ -138,7 +146,7 @@ public final class PluginRegistry {
                         + " failed to start: " + messages(e) + " (skipped)");
                 continue;
             }
-            PluginDescriptor d;
+            PluginInfo d;
             try {
                 d = describe(kind, provider, source.origin());
             } catch (RuntimeException | LinkageError e) {
@@ -184,12 +192,25 @@ public final class PluginRegistry {
         return sb.toString();
     }
 
-    private static ClassLoader loaderFor(PluginKind kind) {
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        return context != null ? context : kind.service().getClassLoader();
+    /** The service interface of each kind of plug-in. */
+    static Class<?> service(PluginKind kind) {
+        return switch (kind) {
+            case BACKEND -> BackendProvider.class;
+            case SAMPLER -> SamplerProvider.class;
+            case LOGITS_PROCESSOR -> LogitsProcessorProvider.class;
+            case TOKENIZER -> TokenizerProvider.class;
+            case MODEL_FAMILY -> ModelFamily.class;
+            case INFILL -> InfillStrategyProvider.class;
+            case EXPORTER -> ExporterProvider.class;
+        };
     }
 
-    private static PluginDescriptor describe(PluginKind kind, Object provider, String origin) {
+    private static ClassLoader loaderFor(PluginKind kind) {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : service(kind).getClassLoader();
+    }
+
+    private static PluginInfo describe(PluginKind kind, Object provider, String origin) {
         String name;
         int priority;
         String description;
@@ -220,14 +241,14 @@ public final class PluginRegistry {
         String version = module.getDescriptor() != null
                 ? module.getDescriptor().rawVersion().orElse("")
                 : Optional.ofNullable(provider.getClass().getPackage()).map(Package::getImplementationVersion).orElse("");
-        return new PluginDescriptor(kind, name, priority, description, moduleName, version, origin, unavailable.isEmpty(),
+        return new PluginInfo(kind, name, priority, description, moduleName, version, origin, unavailable.isEmpty(),
                 unavailable, provider.getClass().getName());
     }
 
     /** Every provider of {@code kind}, highest priority first. */
     @SuppressWarnings("unchecked")
     public <T> List<Entry<T>> entries(PluginKind kind, Class<T> type) {
-        if (!type.equals(kind.service())) {
+        if (!type.equals(service(kind))) {
             throw new IllegalArgumentException(type + " is not the service of " + kind);
         }
         return (List<Entry<T>>) (List<?>) entries.get(kind);
@@ -239,7 +260,7 @@ public final class PluginRegistry {
     }
 
     /** Descriptors of every kind, for listing. */
-    public List<PluginDescriptor> descriptors() {
+    public List<PluginInfo> descriptors() {
         return entries.values().stream().flatMap(List::stream).map(Entry::descriptor).toList();
     }
 

@@ -1,5 +1,7 @@
 package dev.dream4j.kernel.plugin;
 
+import dev.dream4j.api.PluginInfo;
+import dev.dream4j.api.PluginKind;
 import dev.dream4j.spi.SpiVersion;
 
 import dev.dream4j.api.PluginNotFoundException;
@@ -82,7 +84,7 @@ class PluginDirectoriesTest {
         PluginRegistry registry = PluginRegistry.discover(List.of(dir));
         SamplerProvider p = registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of("left-to-right"));
         assertEquals("left-to-right", p.name());
-        PluginDescriptor d = registry.descriptors().stream().filter(x -> x.name().equals("left-to-right")).findFirst().orElseThrow();
+        PluginInfo d = registry.descriptors().stream().filter(x -> x.name().equals("left-to-right")).findFirst().orElseThrow();
         assertEquals(dir.resolve("good.jar").toString(), d.origin());
     }
 
@@ -117,7 +119,7 @@ class PluginDirectoriesTest {
         Path c = pluginJar(other.resolve("c.jar"), "twin", SpiVersion.MAJOR, true);
         Files.move(c, dir.resolve("c.jar"));
         PluginRegistry registry = PluginRegistry.discover(List.of(dir));
-        PluginDescriptor d = registry.descriptors().stream().filter(x -> x.name().equals("twin")).findFirst().orElseThrow();
+        PluginInfo d = registry.descriptors().stream().filter(x -> x.name().equals("twin")).findFirst().orElseThrow();
         assertEquals(dir.resolve("b.jar").toString(), d.origin());
         assertEquals(1, registry.descriptors().stream().filter(x -> x.name().equals("twin")).count());
     }

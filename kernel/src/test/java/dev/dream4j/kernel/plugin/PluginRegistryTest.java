@@ -1,5 +1,7 @@
 package dev.dream4j.kernel.plugin;
 
+import dev.dream4j.api.PluginInfo;
+import dev.dream4j.api.PluginKind;
 import dev.dream4j.api.PluginNotFoundException;
 import dev.dream4j.spi.backend.BackendProvider;
 import org.junit.jupiter.api.Test;
@@ -47,7 +49,7 @@ class PluginRegistryTest {
 
     @Test
     void descriptorsTellWhereAPluginComesFrom() {
-        PluginDescriptor beta = PluginRegistry.discover().descriptors().stream()
+        PluginInfo beta = PluginRegistry.discover().descriptors().stream()
                 .filter(d -> d.name().equals("beta")).findFirst().orElseThrow();
         assertEquals(PluginKind.BACKEND, beta.kind());
         assertEquals("built-in", beta.origin());

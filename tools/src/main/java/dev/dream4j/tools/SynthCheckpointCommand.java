@@ -1,4 +1,4 @@
-package dev.dream4j.cli;
+package dev.dream4j.tools;
 
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
 import dev.dream4j.spi.model.DType;
@@ -11,7 +11,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "synth-checkpoint", description = "Write a random-weight checkpoint in a family's exact published Hugging Face layout (Dream or LLaDA; deterministic per seed).")
-final class SynthCheckpointCommand implements Callable<Integer> {
+public final class SynthCheckpointCommand implements Callable<Integer> {
+    /** Shards a synthetic checkpoint may be split into. */
+    static final int MAX_SHARDS = 1024;
+
+
     @Spec
     CommandSpec spec;
 
@@ -34,7 +38,9 @@ final class SynthCheckpointCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OptionLimits.check("--shards", shards, 1, OptionLimits.MAX_SHARDS);
+        if (shards < 1 || shards > MAX_SHARDS) {
+            throw new dev.dream4j.api.InvalidRequestException("--shards", "must be in [1, " + MAX_SHARDS + "], got " + shards);
+        }
         if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
             throw new dev.dream4j.api.InvalidRequestException("--out", out + " exists and is not a directory");
         }

@@ -1,6 +1,15 @@
-package dev.dream4j;
+package dev.dream4j.kernel;
 
+import dev.dream4j.api.BatchStats;
 import dev.dream4j.api.CheckpointException;
+import dev.dream4j.api.LogitRows;
+import dev.dream4j.api.ModelDiagnostics;
+import dev.dream4j.api.ModelDimensions;
+import dev.dream4j.api.PluginInfo;
+import dev.dream4j.api.PreparedGeneration;
+import dev.dream4j.api.TextTokenizer;
+import dev.dream4j.api.provider.LoadSettings;
+import dev.dream4j.spi.model.ModelSpec;
 import dev.dream4j.api.DenoisingListener;
 import dev.dream4j.api.DiffusionLM;
 import dev.dream4j.api.GenerationRequest;
@@ -19,7 +28,7 @@ import dev.dream4j.kernel.engine.BlockDenoisingEngine;
 import dev.dream4j.kernel.engine.DenoisingEngine;
 import dev.dream4j.kernel.engine.RequestResolver;
 import dev.dream4j.kernel.engine.ResolvedGeneration;
-import dev.dream4j.kernel.plugin.PluginKind;
+import dev.dream4j.api.PluginKind;
 import dev.dream4j.kernel.plugin.PluginRegistry;
 import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.backend.BackendOptions;
@@ -49,6 +58,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.random.RandomGenerator;
@@ -57,7 +67,7 @@ import java.util.random.RandomGeneratorFactory;
 /**
  * A loaded model: checkpoint, family description, tokenizer and backend, with the denoising engine in front.
  * Thread-safe when the backend allows concurrent forwards; otherwise generations are serialised. With a max batch
- * above 1 ({@link Dream4j.Builder#maxBatch(int)}) generations running on several threads share their step forwards
+ * above 1 ({@code Dream4j.Builder.maxBatch}) generations running on several threads share their step forwards
  * through a {@link StepScheduler} (continuous batching).
  */
 public final class Dream4jModel implements DiffusionLM {
@@ -87,33 +97,21 @@ public final class Dream4jModel implements DiffusionLM {
         this.scheduler = maxBatch > 1 ? new StepScheduler(backend, maxBatch) : null;
     }
 
-    static Dream4jModel open(Path directory, PluginRegistry registry, Optional<String> backendName,
-                             Optional<String> tokenizerName, Optional<String> device, OptionalInt threads,
-                             Map<String, String> properties, int maxBatch) {
+    /** Opens {@code settings.model()} with the plug-ins of {@code registry}. */
+    static Dream4jModel open(LoadSettings settings, PluginRegistry registry) {
+        Path directory = settings.model();
         Checkpoint checkpoint = HfCheckpoint.open(directory);
         Backend backend = null;
         try {
-            ModelFamily family = registry.providers(PluginKind.MODEL_FAMILY, ModelFamily.class).stream()
-                    .filter(f -> f.accepts(checkpoint.config()))
-                    .findFirst()
-                    .orElseThrow(() -> new CheckpointException(checkpoint.config().file(), "model_type",
-                            "no model family plug-in reads model_type " + checkpoint.config().values().get("model_type")
-                                    + "; installed: " + registry.entries(PluginKind.MODEL_FAMILY, ModelFamily.class).stream()
-                                    .map(e -> e.descriptor().name()).toList()));
-            ModelDescription model = family.describe(checkpoint);
-            TokenizerProvider tp = tokenizerName.isPresent()
-                    ? registry.select(PluginKind.TOKENIZER, TokenizerProvider.class, tokenizerName)
-                    : registry.providers(PluginKind.TOKENIZER, TokenizerProvider.class).stream()
-                    .filter(t -> t.supports(directory)).findFirst()
-                    .orElseThrow(() -> new CheckpointException(directory, "tokenizer.json",
-                            "no tokenizer plug-in reads this directory"));
+            ModelDescription model = describe(registry, checkpoint);
+            TokenizerProvider tp = tokenizerProvider(registry, directory, settings.tokenizer());
             Tokenizer tokenizer = tp.load(directory);
-            BackendProvider bp = registry.select(PluginKind.BACKEND, BackendProvider.class, backendName);
-            BackendOptions options = new BackendOptions(threads, device, properties);
+            BackendProvider bp = registry.select(PluginKind.BACKEND, BackendProvider.class, settings.backend());
+            BackendOptions options = new BackendOptions(settings.threads(), settings.device(), settings.properties());
             backend = SerializingBackend.wrap(bp.open(model, checkpoint, options));
             LOG.info("loaded {} ({} layers, hidden {}, vocab {}) with backend {} and tokenizer {}", directory,
                     model.spec().numLayers(), model.spec().hiddenSize(), model.spec().vocabSize(), bp.name(), tp.name());
-            return new Dream4jModel(registry, checkpoint, model, tokenizer, tp.name(), backend, bp.name(), maxBatch);
+            return new Dream4jModel(registry, checkpoint, model, tokenizer, tp.name(), backend, bp.name(), settings.maxBatch());
         } catch (RuntimeException e) {
             if (backend != null) {
                 backend.close();
@@ -123,6 +121,28 @@ public final class Dream4jModel implements DiffusionLM {
         }
     }
 
+    /** The model family plug-in that reads the checkpoint's {@code config.json}, and its description. */
+    static ModelDescription describe(PluginRegistry registry, Checkpoint checkpoint) {
+        ModelFamily family = registry.providers(PluginKind.MODEL_FAMILY, ModelFamily.class).stream()
+                .filter(f -> f.accepts(checkpoint.config()))
+                .findFirst()
+                .orElseThrow(() -> new CheckpointException(checkpoint.config().file(), "model_type",
+                        "no model family plug-in reads model_type " + checkpoint.config().values().get("model_type")
+                                + "; installed: " + registry.entries(PluginKind.MODEL_FAMILY, ModelFamily.class).stream()
+                                .map(e -> e.descriptor().name()).toList()));
+        return family.describe(checkpoint);
+    }
+
+    /** The tokenizer plug-in called {@code name}, or the first that reads {@code directory}. */
+    static TokenizerProvider tokenizerProvider(PluginRegistry registry, Path directory, Optional<String> name) {
+        return name.isPresent()
+                ? registry.select(PluginKind.TOKENIZER, TokenizerProvider.class, name)
+                : registry.providers(PluginKind.TOKENIZER, TokenizerProvider.class).stream()
+                .filter(t -> t.supports(directory)).findFirst()
+                .orElseThrow(() -> new CheckpointException(directory.resolve("tokenizer.json"), null,
+                        "no tokenizer plug-in reads this directory"));
+    }
+
     @Override
     public ModelInfo info() {
         return new ModelInfo(checkpoint.directory(), model.family(), backendName, tokenizerName,
@@ -130,42 +150,81 @@ public final class Dream4jModel implements DiffusionLM {
     }
 
     /** The family's description of the checkpoint. */
-    public ModelDescription description() {
+    ModelDescription description() {
         return model;
     }
 
-    public Tokenizer tokenizer() {
-        return tokenizer;
+    @Override
+    public List<PluginInfo> plugins() {
+        return registry.descriptors();
     }
 
-    public PluginRegistry registry() {
-        return registry;
+    @Override
+    public ModelDiagnostics diagnostics() {
+        return new Diagnostics();
     }
 
-    /** Raw (unshifted) fp32 logits of one unpadded sequence, one row per position. */
-    public Logits logits(int[] ids) {
-        validateIds("ids", ids);
-        if (ids.length == 0) {
-            throw new InvalidRequestException("ids", "at least one token id is needed");
+    /** Raw forwards on the model's own backend (not through the step scheduler). */
+    private final class Diagnostics implements ModelDiagnostics {
+        @Override
+        public ModelDimensions dimensions() {
+            ModelSpec s = model.spec();
+            return new ModelDimensions(s.numLayers(), s.hiddenSize(), s.intermediateSize(), s.numHeads(), s.numKvHeads(),
+                    s.headDim(), s.vocabSize());
         }
-        if (ids.length > model.contextLength()) {
-            throw new InvalidRequestException("ids", ids.length + " tokens exceed the context length " + model.contextLength());
+
+        @Override
+        public double forwardFlops(int canvas, int rows, int attended) {
+            return model.spec().forwardFlops(canvas, rows, attended);
         }
-        return forward(ForwardBatch.single(ids, ForwardBatch.allRows(1, ids.length)));
-    }
 
-    private Logits forward(ForwardBatch batch) {
-        return backend.forward(batch);
-    }
+        @Override
+        public LogitRows forward(int[] ids, int[] rows) {
+            validateIds("ids", ids);
+            if (ids.length == 0) {
+                throw new InvalidRequestException("ids", "at least one token id is needed");
+            }
+            if (ids.length > model.contextLength()) {
+                throw new InvalidRequestException("ids", ids.length + " tokens exceed the context length " + model.contextLength());
+            }
+            if ((long) rows.length * model.spec().vocabSize() > Integer.MAX_VALUE - 16) {
+                throw new InvalidRequestException("rows", rows.length + " rows x " + model.spec().vocabSize()
+                        + " logits exceed one Java array; ask for at most " + ((Integer.MAX_VALUE - 16) / model.spec().vocabSize()) + " rows");
+            }
+            Logits logits = backend.forward(ForwardBatch.single(ids.clone(), rows.clone())); // ForwardBatch checks the rows
+            return new LogitRows() {
+                @Override
+                public int rows() {
+                    return logits.rows();
+                }
 
-    /** The most canvas rows one shared step forward holds (1: generations do not share forwards). */
-    public int maxBatch() {
-        return scheduler == null ? 1 : scheduler.maxRows();
-    }
+                @Override
+                public int vocabSize() {
+                    return logits.vocab();
+                }
 
-    /** Counters of the step scheduler, when generations share forwards. */
-    public Optional<StepScheduler.Stats> batchStats() {
-        return Optional.ofNullable(scheduler).map(StepScheduler::stats);
+                @Override
+                public float get(int row, int token) {
+                    return logits.get(row, token);
+                }
+
+                @Override
+                public float[] copyRow(int row) {
+                    return logits.copyRow(row);
+                }
+            };
+        }
+
+        @Override
+        public int maxBatch() {
+            return scheduler == null ? 1 : scheduler.maxRows();
+        }
+
+        @Override
+        public Optional<BatchStats> batchStats() {
+            return Optional.ofNullable(scheduler).map(StepScheduler::stats)
+                    .map(st -> new BatchStats(st.activeGenerations(), st.forwards(), st.sharedForwards(), st.rows()));
+        }
     }
 
     /**
@@ -182,24 +241,28 @@ public final class Dream4jModel implements DiffusionLM {
         }
     }
 
-    /** One raw forward pass, for benchmarks. */
-    public Logits forwardForBench(ForwardBatch batch) {
-        return backend.forward(batch);
-    }
-
     @Override
-    public List<Integer> encode(String text) {
-        return Arrays.stream(tokenizer.encode(text, false)).boxed().toList();
+    public List<Integer> encode(String text, boolean addSpecialTokens) {
+        return text().encode(text, addSpecialTokens);
     }
 
     @Override
     public String decode(List<Integer> ids, boolean skipSpecialTokens) {
-        return tokenizer.decode(ids.stream().mapToInt(Integer::intValue).toArray(), skipSpecialTokens);
+        return text().decode(ids, skipSpecialTokens);
     }
 
     @Override
     public String renderChat(List<ChatMessage> messages) {
-        return tokenizer.applyChatTemplate(messages);
+        return text().renderChat(messages);
+    }
+
+    @Override
+    public int vocabSize() {
+        return tokenizer.vocabSize();
+    }
+
+    private TextTokenizer text() {
+        return new TokenizerText(tokenizer);
     }
 
     /** The ids a prompt stands for. */
@@ -258,22 +321,84 @@ public final class Dream4jModel implements DiffusionLM {
     }
 
     @Override
-    public GenerationResult generate(GenerationRequest request, DenoisingListener listener) {
-        long start = System.nanoTime();
+    public PreparedGeneration prepare(GenerationRequest request) {
+        Objects.requireNonNull(request, "request");
         List<int[]> prompts = new ArrayList<>();
-        List<Integer> promptIndex = new ArrayList<>();
-        for (int i = 0; i < request.prompts().size(); i++) {
-            int[] ids = promptIds(request.prompts().get(i));
-            for (int r = 0; r < request.numReturnSequences(); r++) {
-                prompts.add(ids);
-                promptIndex.add(i);
-            }
+        for (Prompt p : request.prompts()) {
+            prompts.add(promptIds(p));
         }
         int promptLength = prompts.stream().mapToInt(a -> a.length).max().orElse(0);
         ResolvedGeneration settings = resolve(request, promptLength);
         if (settings.block().isPresent() && !request.hooks().isEmpty()) {
             throw new InvalidRequestException(request.hooks().tokens().isPresent() ? "tokens_hook" : "logits_hook",
                     "the reference's hooks run in the reference loop; block decoding (block length, cache, Fast-dLLM samplers) does not take them");
+        }
+        sampler(settings); // a sampler that refuses these settings does so now, not at the first step
+        GenerationRequest asRun = request.seed().isPresent() ? request : request.toBuilder().seed(settings.seed()).build();
+        return new Prepared(this, asRun, List.copyOf(prompts), settings);
+    }
+
+    /** A request this model resolved; only this model runs it. */
+    private record Prepared(Dream4jModel owner, GenerationRequest request, List<int[]> prompts,
+                            ResolvedGeneration settings) implements PreparedGeneration {
+        @Override
+        public List<List<Integer>> promptIds() {
+            return prompts.stream().map(ids -> Arrays.stream(ids).boxed().toList()).toList();
+        }
+
+        @Override
+        public int promptLength() {
+            return settings.promptLength();
+        }
+
+        @Override
+        public int newTokens() {
+            return settings.canvasLength() - settings.promptLength();
+        }
+
+        @Override
+        public int rows() {
+            return prompts.size() * request.numReturnSequences();
+        }
+
+        @Override
+        public int steps() {
+            return settings.params().steps();
+        }
+
+        @Override
+        public String sampler() {
+            return settings.sampler();
+        }
+
+        @Override
+        public long seed() {
+            return settings.seed();
+        }
+
+        @Override
+        public OptionalInt blockLength() {
+            return settings.block().map(b -> OptionalInt.of(b.blockLength())).orElse(OptionalInt.empty());
+        }
+    }
+
+    @Override
+    public GenerationResult generate(PreparedGeneration prepared, DenoisingListener listener) {
+        if (!(prepared instanceof Prepared own) || own.owner() != this) {
+            throw new InvalidRequestException("prepared", "the generation was prepared by another model; call prepare on this one");
+        }
+        Objects.requireNonNull(listener, "listener");
+        long start = System.nanoTime();
+        GenerationRequest request = own.request();
+        ResolvedGeneration settings = own.settings();
+        int promptLength = settings.promptLength();
+        List<int[]> prompts = new ArrayList<>();
+        List<Integer> promptIndex = new ArrayList<>();
+        for (int i = 0; i < own.prompts().size(); i++) {
+            for (int r = 0; r < request.numReturnSequences(); r++) {
+                prompts.add(own.prompts().get(i));
+                promptIndex.add(i);
+            }
         }
         Sampler sampler = sampler(settings);
         SamplerProvider samplerProvider = registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of(settings.sampler()));

@@ -1,26 +1,28 @@
 package dev.dream4j;
 
-import dev.dream4j.api.CheckpointException;
 import dev.dream4j.api.DiffusionLM;
+import dev.dream4j.api.Dream4jException;
 import dev.dream4j.api.InvalidRequestException;
-import dev.dream4j.checkpoint.HfCheckpoint;
-import dev.dream4j.kernel.plugin.PluginKind;
-import dev.dream4j.kernel.plugin.PluginRegistry;
-import dev.dream4j.spi.backend.ExporterProvider;
-import dev.dream4j.spi.model.Checkpoint;
-import dev.dream4j.spi.model.ModelDescription;
-import dev.dream4j.spi.model.ModelFamily;
+import dev.dream4j.api.PluginInfo;
+import dev.dream4j.api.TextTokenizer;
+import dev.dream4j.api.provider.Dream4jProvider;
+import dev.dream4j.api.provider.LoadSettings;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.ServiceLoader;
+import java.util.function.Consumer;
 
 /**
  * The entry point: loads a Hugging Face checkpoint directory with the plug-ins found on the module path or class
- * path.
+ * path. Lives in the {@code api} module; the runtime that does the work (the {@code kernel} module) is found through
+ * {@link ServiceLoader} as a {@link Dream4jProvider}, so applications compile against the API alone.
  *
  * <pre>{@code
  * try (DiffusionLM lm = Dream4j.load(Path.of("/models/Dream-Coder-v0-Instruct-7B"))) {
@@ -43,33 +45,42 @@ public final class Dream4j {
         return new Builder();
     }
 
+    /** Every installed plug-in, unavailable ones included (with the reason). */
+    public static List<PluginInfo> plugins() {
+        return provider().plugins(List.of(), Optional.empty());
+    }
+
     /**
-     * Writes the checkpoint in {@code modelDir} in another format with the {@link ExporterProvider} called
-     * {@code format} (for example {@code onnx}): opens the checkpoint, describes it with the model-family plug-in that
-     * reads its {@code config.json}, and exports it into {@code outDir}.
+     * Every plug-in installed and in {@code pluginDirectories}.
+     *
+     * @param warnings receives each load problem once (a broken jar, an SDK jar bundled in a plug-in directory)
+     */
+    public static List<PluginInfo> plugins(List<Path> pluginDirectories, Consumer<String> warnings) {
+        return provider().plugins(List.copyOf(pluginDirectories), Optional.of(warnings));
+    }
+
+    /**
+     * Writes the checkpoint in {@code modelDir} in another format with the exporter plug-in called {@code format}
+     * (for example {@code onnx}, {@code q8_0}, {@code q4_0}).
      *
      * @param options the exporter's settings by name (for {@code onnx}: {@code quantize=int4}, {@code block-size=32})
      * @throws dev.dream4j.api.PluginNotFoundException when no exporter is called {@code format} (listing those there are)
-     * @throws CheckpointException                    when {@code modelDir} is not a readable checkpoint
+     * @throws dev.dream4j.api.CheckpointException     when {@code modelDir} is not a readable checkpoint
      */
     public static void export(Path modelDir, String format, Path outDir, Map<String, String> options) {
-        Objects.requireNonNull(modelDir, "modelDir");
-        Objects.requireNonNull(format, "format");
-        Objects.requireNonNull(outDir, "outDir");
-        Objects.requireNonNull(options, "options");
-        PluginRegistry registry = PluginRegistry.discover();
-        ExporterProvider exporter = registry.select(PluginKind.EXPORTER, ExporterProvider.class, Optional.of(format));
-        try (Checkpoint checkpoint = HfCheckpoint.open(modelDir)) {
-            ModelFamily family = registry.providers(PluginKind.MODEL_FAMILY, ModelFamily.class).stream()
-                    .filter(f -> f.accepts(checkpoint.config()))
-                    .findFirst()
-                    .orElseThrow(() -> new CheckpointException(checkpoint.config().file(), "model_type",
-                            "no model family plug-in reads model_type " + checkpoint.config().values().get("model_type")
-                                    + "; installed: " + registry.entries(PluginKind.MODEL_FAMILY, ModelFamily.class).stream()
-                                    .map(e -> e.descriptor().name()).toList()));
-            ModelDescription model = family.describe(checkpoint);
-            exporter.export(model, checkpoint, outDir, Map.copyOf(options));
-        }
+        provider().export(Objects.requireNonNull(modelDir, "modelDir"), Objects.requireNonNull(format, "format"),
+                Objects.requireNonNull(outDir, "outDir"), Map.copyOf(options), List.of());
+    }
+
+    /**
+     * The runtime on the module or class path. Looked up on each call (no cached static state); the first one found
+     * wins, as only the {@code kernel} module provides one.
+     */
+    private static Dream4jProvider provider() {
+        return ServiceLoader.load(Dream4jProvider.class).findFirst()
+                .or(() -> ServiceLoader.load(Dream4jProvider.class, Dream4j.class.getClassLoader()).findFirst())
+                .orElseThrow(() -> new Dream4jException("no dream4j runtime found: put the dream4j-kernel module "
+                        + "(artifact dev.dream4j:dream4j-kernel) and plug-ins on the module path or class path"));
     }
 
     /** Loading options; {@link #build()} opens the model. */
@@ -80,9 +91,9 @@ public final class Dream4j {
         private Optional<String> device = Optional.empty();
         private OptionalInt threads = OptionalInt.empty();
         private final Map<String, String> properties = new LinkedHashMap<>();
-        private PluginRegistry registry;
         private int maxBatch = 1;
-        private final java.util.List<Path> pluginDirectories = new java.util.ArrayList<>();
+        private final List<Path> pluginDirectories = new ArrayList<>();
+        private Optional<Consumer<String>> warnings = Optional.empty();
 
         private Builder() {
         }
@@ -116,23 +127,29 @@ public final class Dream4j {
 
         /** A backend-specific setting. */
         public Builder property(String key, String value) {
-            properties.put(key, value);
+            properties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
         /**
          * Also loads the plug-ins in {@code directory}: each jar (or sub-directory of jars) in its own module layer.
-         * Broken entries are reported and skipped.
+         * Broken entries are reported to {@link #warnings} and skipped.
          */
         public Builder pluginDirectory(Path directory) {
             pluginDirectories.add(Objects.requireNonNull(directory, "directory"));
             return this;
         }
 
+        /** Receives each plug-in load problem once; default: the runtime's log. */
+        public Builder warnings(Consumer<String> warnings) {
+            this.warnings = Optional.of(warnings);
+            return this;
+        }
+
         /**
          * Continuous batching: generations that run at once (from several threads) share each step's forward, up to
          * {@code rows} canvas rows per forward. 1 (the default) runs each generation's forwards on their own. On the
-         * java-cpu backend a generation's tokens are bit-identical either way; see {@code StepScheduler}.
+         * java-cpu backend a generation's tokens are bit-identical either way.
          */
         public Builder maxBatch(int rows) {
             if (rows < 1) {
@@ -142,17 +159,20 @@ public final class Dream4j {
             return this;
         }
 
-        /** Uses an already discovered registry (for example one with plug-in directories). */
-        public Builder registry(PluginRegistry registry) {
-            this.registry = registry;
-            return this;
+        /** Opens the checkpoint, the tokenizer and the backend. */
+        public DiffusionLM build() {
+            return provider().open(settings());
         }
 
-        /** Opens the checkpoint, the tokenizer and the backend. */
-        public Dream4jModel build() {
+        /** Opens only the checkpoint's tokenizer (no weights, no backend). */
+        public TextTokenizer buildTokenizer() {
+            return provider().openTokenizer(settings());
+        }
+
+        private LoadSettings settings() {
             Objects.requireNonNull(model, "model directory not set");
-            PluginRegistry r = registry != null ? registry : PluginRegistry.discover(pluginDirectories);
-            return Dream4jModel.open(model, r, backend, tokenizer, device, threads, properties, maxBatch);
+            return new LoadSettings(model, backend, tokenizer, device, threads, properties, maxBatch, pluginDirectories,
+                    warnings);
         }
     }
 }

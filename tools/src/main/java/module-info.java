@@ -1,0 +1,12 @@
+/**
+ * Commands for developers that need more than the API: they write checkpoints with checkpoint-io. The dream4j
+ * command adds them as subcommands; the CLI itself reaches the kernel only through the API.
+ */
+module dev.dream4j.tools {
+    requires dev.dream4j.api;
+    requires dev.dream4j.checkpoint;
+    requires info.picocli;
+
+    exports dev.dream4j.tools;
+    opens dev.dream4j.tools to info.picocli;
+}
