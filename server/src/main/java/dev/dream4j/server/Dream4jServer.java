@@ -91,7 +91,7 @@ public final class Dream4jServer implements AutoCloseable {
             vertx = joined.vertx();
         }
         try {
-            Endpoints endpoints = new Endpoints(model, config, pool, metrics, page());
+            Endpoints endpoints = new Endpoints(new ServerContext(model, config, pool, metrics), page());
             if (joined != null) {
                 Cluster c = Cluster.start(joined, endpoints, config, metrics);
                 endpoints.cluster(c);
@@ -141,19 +141,19 @@ public final class Dream4jServer implements AutoCloseable {
         router.route().handler(guard);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
         // GET endpoints answer HEAD too (Vert.x sends the headers without the body).
-        get(router, "/").handler(e::page);
-        get(router, "/index.html").handler(e::page);
-        get(router, "/favicon.ico").handler(e::favicon);
-        get(router, "/health").handler(e::health);
-        get(router, "/health/live").handler(e::live);
-        get(router, "/health/ready").handler(e::ready);
-        get(router, "/metrics").handler(e::metrics);
-        get(router, "/v1/models").handler(e::models);
-        get(router, "/v1/models/:id").handler(e::model);
-        router.post("/v1/completions").handler(body).handler(rc -> e.generation(rc, GenSpec.Kind.COMPLETION, "/v1/completions"));
-        router.post("/v1/chat/completions").handler(body).handler(rc -> e.generation(rc, GenSpec.Kind.CHAT, "/v1/chat/completions"));
-        router.post("/v1/denoise").handler(body).handler(rc -> e.generation(rc, GenSpec.Kind.DENOISE, "/v1/denoise"));
-        router.post("/v1/infill").handler(body).handler(e::infill);
+        get(router, "/").handler(e.page::page);
+        get(router, "/index.html").handler(e.page::page);
+        get(router, "/favicon.ico").handler(e.page::favicon);
+        get(router, "/health").handler(e.health::health);
+        get(router, "/health/live").handler(e.health::live);
+        get(router, "/health/ready").handler(e.health::ready);
+        get(router, "/metrics").handler(e.metrics::handle);
+        get(router, "/v1/models").handler(e.models::models);
+        get(router, "/v1/models/:id").handler(e.models::model);
+        router.post("/v1/completions").handler(body).handler(e.completions::handle);
+        router.post("/v1/chat/completions").handler(body).handler(e.chat::handle);
+        router.post(DenoiseHandler.ENDPOINT).handler(body).handler(e.denoise::handle);
+        router.post(InfillHandler.ENDPOINT).handler(body).handler(e.infill::handle);
         router.route().failureHandler(rc -> {
             Throwable t = rc.failure();
             ApiException err = t != null ? Errors.map(t, "prompt") : statusError(rc.statusCode(), rc);
