@@ -1,8 +1,9 @@
-/** The dream4j command. */
+/** The dream4j command: reaches the runtime only through the API (and the tools module's developer commands). */
 module dev.dream4j.cli {
-    requires dev.dream4j.kernel;
+    requires dev.dream4j.api;
     requires dev.dream4j.demo;
     requires dev.dream4j.server;
+    requires dev.dream4j.tools;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;

@@ -4,7 +4,7 @@
  * canvas viewer page; and the gRPC service {@code dream4j.v1.Dream4j} on the same port.
  */
 module dev.dream4j.server {
-    requires transitive dev.dream4j.kernel;
+    requires transitive dev.dream4j.api;
     requires io.vertx.core;
     requires io.vertx.web;
     requires io.vertx.grpc.common;

@@ -16,7 +16,7 @@ public interface ModelDiagnostics {
      * Floating-point operations of one forward over {@code canvas} positions, {@code rows} of them through the LM
      * head, each attending to {@code attended} positions (as the backends compute it: projections, attention, MLP).
      */
-    double forwardFlops(int canvas, int rows, int attended);
+    double forwardFlops(long canvas, long rows, long attended);
 
     /** Raw (unshifted) logits of one unpadded sequence, one row per position. */
     default LogitRows logits(List<Integer> ids) {

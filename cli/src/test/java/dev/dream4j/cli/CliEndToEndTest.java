@@ -262,7 +262,7 @@ class CliEndToEndTest {
 
     @Test
     void aRowOfALeftPaddedBatchDecodesAsItWouldAlone() {
-        try (dev.dream4j.Dream4jModel lm = dev.dream4j.Dream4j.builder().model(dev.dream4j.demo.DemoModel.directory()).build()) {
+        try (dev.dream4j.api.DiffusionLM lm = dev.dream4j.Dream4j.builder().model(dev.dream4j.demo.DemoModel.directory()).build()) {
             var base = dev.dream4j.api.GenerationRequest.builder().maxNewTokens(16).steps(16).sampler("entropy")
                     .temperature(0).seed(1);
             var longPrompt = dev.dream4j.api.Prompt.text("import os\nimport sys\n\ndef main(argv):\n");
@@ -279,7 +279,7 @@ class CliEndToEndTest {
 
     @Test
     void tokensHookPinsATokenAsInDreamsTokenControlDemo() {
-        try (dev.dream4j.Dream4jModel lm = dev.dream4j.Dream4j.builder().model(dev.dream4j.demo.DemoModel.directory()).build()) {
+        try (dev.dream4j.api.DiffusionLM lm = dev.dream4j.Dream4j.builder().model(dev.dream4j.demo.DemoModel.directory()).build()) {
             int pinned = lm.encode("return").getFirst();
             var prompt = lm.encode("def f(x):\n");
             var r = lm.generate(dev.dream4j.api.GenerationRequest.builder().promptIds(prompt).maxNewTokens(12).steps(12)

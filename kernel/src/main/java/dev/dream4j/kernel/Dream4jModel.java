@@ -174,7 +174,7 @@ public final class Dream4jModel implements DiffusionLM {
         }
 
         @Override
-        public double forwardFlops(int canvas, int rows, int attended) {
+        public double forwardFlops(long canvas, long rows, long attended) {
             return model.spec().forwardFlops(canvas, rows, attended);
         }
 

@@ -10,7 +10,6 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
 
 /**
  * {@code POST /v1/completions} or {@code POST /v1/chat/completions} (one instance each; they differ only in the
@@ -18,7 +17,6 @@ import java.security.SecureRandom;
  */
 final class CompletionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CompletionHandler.class);
-    private static final SecureRandom SEEDS = new SecureRandom();
 
     private final EndpointSupport support;
     private final ServerContext ctx;
@@ -48,8 +46,8 @@ final class CompletionHandler {
 
     private void complete(Exchange ex, GenSpec spec) {
         // A drawn seed is fixed here, so that it can be reported even when the loop stops early.
-        EndpointSupport.Prepared prep = support.prepare(spec.request().seed().isPresent() ? spec.request()
-                : spec.request().toBuilder().seed(SEEDS.nextLong()).build(), chat ? "messages" : "prompt");
+        // prepare draws the seed when the request has none, so it can be reported even when the loop stops early
+        EndpointSupport.Prepared prep = support.prepare(spec.request(), chat ? "messages" : "prompt");
         GenerationRequest request = prep.request();
         String id = (chat ? "chatcmpl-" : "cmpl-") + EndpointSupport.id();
         long createdAt = System.currentTimeMillis() / 1000;
@@ -87,7 +85,7 @@ final class CompletionHandler {
         int stepsRun;
         long t0 = System.nanoTime();
         try {
-            result = ctx.model().generate(request, support.guard(ex, inner, 0));
+            result = ctx.model().generate(prep.run(), support.guard(ex, inner, 0));
             stepsRun = result.steps();
         } catch (GenerationCancelledException e) {
             if (ex.cancelled() || !settled.allFinal()) {

@@ -65,7 +65,7 @@ final class DenoiseHandler {
             ex.sse(stepEvent(step, promptLength, mask, start));
             return DenoisingListener.Decision.CONTINUE;
         };
-        GenerationResult result = ctx.model().generate(prep.request(), support.guard(ex, inner, spec.stepDelayMs()));
+        GenerationResult result = ctx.model().generate(prep.run(), support.guard(ex, inner, spec.stepDelayMs()));
         ctx.metrics().generatedTokens((long) rows * (canvasLength - promptLength));
         JsonArray choices = new JsonArray();
         for (int b = 0; b < result.sequences().size(); b++) {

@@ -1,6 +1,6 @@
 package dev.dream4j.server;
 
-import dev.dream4j.Dream4jModel;
+import dev.dream4j.api.DiffusionLM;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -28,7 +28,7 @@ import java.util.concurrent.TimeoutException;
  * port, over HTTP/2, the gRPC service {@code dream4j.v1.Dream4j} (the module's {@code dream4j.proto}).
  *
  * <pre>{@code
- * try (Dream4jModel lm = Dream4j.builder().model(dir).build();
+ * try (DiffusionLM lm = Dream4j.builder().model(dir).build();
  *      Dream4jServer server = Dream4jServer.start(lm, ServerConfig.defaults("my-model"))) {
  *     server.awaitStop();
  * }
@@ -56,24 +56,24 @@ public final class Dream4jServer implements AutoCloseable {
     }
 
     /** Binds {@code config.host():config.port()} and serves {@code model} until {@link #close()}. */
-    public static Dream4jServer start(Dream4jModel model, ServerConfig config) {
+    public static Dream4jServer start(DiffusionLM model, ServerConfig config) {
         return start(model, config, RequestGuard.of(config.host(), java.util.List.of()));
     }
 
-    /** As {@link #start(Dream4jModel, ServerConfig)}, with {@code guard} in front of every route. */
-    public static Dream4jServer start(Dream4jModel model, ServerConfig config, RequestGuard guard) {
+    /** As {@link #start(DiffusionLM, ServerConfig)}, with {@code guard} in front of every route. */
+    public static Dream4jServer start(DiffusionLM model, ServerConfig config, RequestGuard guard) {
         return start(model, config, guard, null);
     }
 
     /**
-     * As {@link #start(Dream4jModel, ServerConfig, RequestGuard)}, as a node of the cluster {@code cluster} describes
+     * As {@link #start(DiffusionLM, ServerConfig, RequestGuard)}, as a node of the cluster {@code cluster} describes
      * (null: not clustered): requests accepted here run on the least-loaded node serving the same model.
      */
-    public static Dream4jServer start(Dream4jModel model, ServerConfig config, RequestGuard guard, ClusterConfig cluster) {
+    public static Dream4jServer start(DiffusionLM model, ServerConfig config, RequestGuard guard, ClusterConfig cluster) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(config, "config");
         WorkerPool pool = new WorkerPool(config.maxInFlight(), config.maxQueue());
-        Metrics metrics = new Metrics(pool::queueLength, model::batchStats);
+        Metrics metrics = new Metrics(pool::queueLength, () -> model.diagnostics().batchStats());
         VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))
                 .setWorkerPoolSize(2);
         Cluster.Joined joined = null;

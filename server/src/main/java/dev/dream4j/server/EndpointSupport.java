@@ -5,15 +5,16 @@ import dev.dream4j.api.GenerationCancelledException;
 import dev.dream4j.api.GenerationRequest;
 import dev.dream4j.api.InvalidRequestException;
 import dev.dream4j.api.Prompt;
-import dev.dream4j.kernel.engine.ResolvedGeneration;
-import dev.dream4j.kernel.plugin.PluginKind;
-import dev.dream4j.spi.sampling.SamplerProvider;
+import dev.dream4j.api.PluginInfo;
+import dev.dream4j.api.PluginKind;
+import dev.dream4j.api.PreparedGeneration;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -176,62 +177,82 @@ final class EndpointSupport {
      * @param request the request as it will run: without {@code steps}, it runs {@code min(new tokens, the checkpoint's
      *                default steps)}, so 16 new tokens do not take the 64 steps a checkpoint sets for 64
      */
-    record Prepared(GenerationRequest request, List<int[]> promptIds, int promptLength, ResolvedGeneration resolved) {
+    record Prepared(PreparedGeneration run) {
+        /** The request as it runs (seed drawn, steps chosen). */
+        GenerationRequest request() {
+            return run.request();
+        }
+
+        /** The ids of each prompt. */
+        List<int[]> promptIds() {
+            return run.promptIds().stream().map(ids -> ids.stream().mapToInt(Integer::intValue).toArray()).toList();
+        }
+
+        int promptLength() {
+            return run.promptLength();
+        }
+
         /** Prompt and completion positions of every row. */
         int canvasLength() {
-            return resolved.canvasLength();
+            return run.promptLength() + run.newTokens();
         }
 
         /** The steps the loop runs at most. */
         int totalSteps() {
-            return resolved.params().steps();
+            return run.steps();
         }
 
         /** The sampler's name, as resolved from the request and the checkpoint's defaults. */
         String sampler() {
-            return resolved.sampler();
+            return run.sampler();
         }
     }
 
     Prepared prepare(GenerationRequest request, String promptField) {
-        List<int[]> ids = new ArrayList<>();
-        for (Prompt p : request.prompts()) {
-            ids.add(ctx.model().promptIds(p));
-        }
-        long rows = (long) ids.size() * request.numReturnSequences();
+        long rows = (long) request.prompts().size() * request.numReturnSequences();
         if (rows > config.maxN()) {
-            throw ApiException.invalid("n", ids.size() + " prompt(s) x n = " + request.numReturnSequences() + " make " + rows
-                    + " sequences; at most " + config.maxN() + " per request");
+            throw ApiException.invalid("n", request.prompts().size() + " prompt(s) x n = " + request.numReturnSequences()
+                    + " make " + rows + " sequences; at most " + config.maxN() + " per request");
         }
-        int promptLength = ids.stream().mapToInt(a -> a.length).max().orElse(0);
-        int context = ctx.model().description().contextLength();
-        // In long arithmetic, before anything adds to it: max_tokens may be as large as an int goes.
-        long newTokens = request.maxNewTokens().isPresent() ? request.maxNewTokens().getAsInt() : 1;
-        if (promptLength + newTokens > context) {
-            throw contextLengthExceeded(promptField, context, promptLength, request.maxNewTokens().isPresent() ? newTokens : -1);
-        }
-        ResolvedGeneration resolved;
+        int context = ctx.model().info().contextLength();
+        PreparedGeneration run;
         try {
-            resolved = ctx.model().resolve(request, promptLength);
+            run = ctx.model().prepare(request);
         } catch (InvalidRequestException e) {
-            if (request.maxNewTokens().isEmpty() && e.getMessage().contains("context length")) {
-                throw contextLengthExceeded(promptField, context, promptLength, -1);
+            if (e.getMessage().contains("context length")) {
+                int promptLength = promptLength(request);
+                // In long arithmetic: max_tokens may be as large as an int goes.
+                long newTokens = request.maxNewTokens().isPresent() ? request.maxNewTokens().getAsInt() : -1;
+                if (promptLength >= context || newTokens >= 0 && promptLength + newTokens > context) {
+                    throw contextLengthExceeded(promptField, context, promptLength, newTokens);
+                }
             }
             throw e;
         }
-        int generated = resolved.canvasLength() - promptLength;
-        if (request.steps().isEmpty() && resolved.params().steps() > generated) {
-            GenerationRequest fewer = request.toBuilder().steps(generated).build();
+        if (request.steps().isEmpty() && run.steps() > run.newTokens()) {
+            GenerationRequest fewer = run.request().toBuilder().steps(run.newTokens()).build();
             try {
-                resolved = ctx.model().resolve(fewer, promptLength);
-                request = fewer;
+                run = ctx.model().prepare(fewer);
             } catch (InvalidRequestException e) {
                 // Block decoding may need more steps than tokens (2 per block): keep the checkpoint's default.
                 LOG.debug("keeping the default steps: {}", e.getMessage());
             }
         }
-        ctx.model().sampler(resolved.sampler(), resolved.params());
-        return new Prepared(request, ids, promptLength, resolved);
+        return new Prepared(run);
+    }
+
+    /** The longest prompt of a request the model refused, for the context-length message. */
+    private int promptLength(GenerationRequest request) {
+        int longest = 0;
+        for (Prompt p : request.prompts()) {
+            int n = switch (p) {
+                case Prompt.Tokens t -> t.ids().size();
+                case Prompt.Text t -> ctx.model().encode(t.text()).size();
+                case Prompt.Chat c -> ctx.model().encode(ctx.model().renderChat(c.messages())).size();
+            };
+            longest = Math.max(longest, n);
+        }
+        return longest;
     }
 
     private static ApiException contextLengthExceeded(String field, int context, int promptLength, long newTokens) {
@@ -246,21 +267,21 @@ final class EndpointSupport {
 
     /** The names of the samplers a request may choose. */
     List<String> samplerNames() {
-        return ctx.model().registry().providers(PluginKind.SAMPLER, SamplerProvider.class).stream()
-                .map(SamplerProvider::name).sorted().toList();
+        return ctx.model().plugins().stream().filter(p -> p.kind() == PluginKind.SAMPLER)
+                .map(PluginInfo::name).sorted().toList();
     }
 
     int maskId() {
-        return ctx.model().description().tokens().mask();
+        return ctx.model().info().specialTokens().get("mask");
     }
 
     int eosId() {
-        return ctx.model().description().tokens().eos();
+        return ctx.model().info().specialTokens().get("eos");
     }
 
     /** The text of {@code ids}, special tokens included. */
     String decode(int[] ids) {
-        return ctx.model().tokenizer().decode(ids, false);
+        return ctx.model().decode(Arrays.stream(ids).boxed().toList(), false);
     }
 
     /** The text of one token id, remembered: the denoise stream shows every committed token. */
@@ -270,7 +291,7 @@ final class EndpointSupport {
 
     /** Follows the settled text of {@code rows} streamed rows. */
     SettledText settledText(int rows, int promptLength, List<String> stop) {
-        return new SettledText(ctx.model().tokenizer(), rows, promptLength, maskId(), eosId(), stop);
+        return new SettledText(ctx.model(), rows, promptLength, maskId(), eosId(), stop);
     }
 
     /** A random id for a response object. */

@@ -1,7 +1,7 @@
 package dev.dream4j.server;
 
 import java.util.Locale;
-import dev.dream4j.kernel.batch.StepScheduler;
+import dev.dream4j.api.BatchStats;
 
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +32,7 @@ final class Metrics {
     private final long[] windowSteps = new long[RATE_WINDOW_SECONDS + 1];
     private final AtomicLong inFlight = new AtomicLong();
     private final IntSupplier queueLength;
-    private final Supplier<Optional<StepScheduler.Stats>> batch;
+    private final Supplier<Optional<BatchStats>> batch;
     private volatile java.util.function.Consumer<StringBuilder> extra = sb -> { };
 
     Metrics(IntSupplier queueLength) {
@@ -40,7 +40,7 @@ final class Metrics {
     }
 
     /** @param batch the model's step scheduler counters (empty when generations do not share forwards) */
-    Metrics(IntSupplier queueLength, Supplier<Optional<StepScheduler.Stats>> batch) {
+    Metrics(IntSupplier queueLength, Supplier<Optional<BatchStats>> batch) {
         this.queueLength = queueLength;
         this.batch = batch;
         for (int i = 0; i < stepBuckets.length; i++) {

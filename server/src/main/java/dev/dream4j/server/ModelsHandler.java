@@ -42,7 +42,7 @@ final class ModelsHandler {
         ModelInfo info = ctx.model().info();
         JsonObject details = new JsonObject().put("family", info.family()).put("backend", info.backend())
                 .put("tokenizer", info.tokenizer()).put("vocab_size", info.vocabSize())
-                .put("context_length", info.contextLength()).put("max_batch", ctx.model().maxBatch())
+                .put("context_length", info.contextLength()).put("max_batch", ctx.model().diagnostics().maxBatch())
                 .put("samplers", new JsonArray(support.samplerNames()))
                 .put("special_tokens", new JsonObject(new TreeMap<>(info.specialTokens())));
         return new JsonObject().put("id", ctx.config().modelName()).put("object", "model").put("created", created)

@@ -1,6 +1,6 @@
 package dev.dream4j.server;
 
-import dev.dream4j.tokenizer.Tokenizer;
+import dev.dream4j.api.TextTokenizer;
 
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.List;
  * sequence) are held back, and so is a possible beginning of a stop string.
  */
 final class SettledText {
-    private final Tokenizer tokenizer;
+    private final TextTokenizer tokenizer;
     private final int promptLength;
     private final int mask;
     private final int eos;
@@ -23,7 +23,7 @@ final class SettledText {
     private final int[] tokens;
     private int open;
 
-    SettledText(Tokenizer tokenizer, int rows, int promptLength, int mask, int eos, List<String> stop) {
+    SettledText(TextTokenizer tokenizer, int rows, int promptLength, int mask, int eos, List<String> stop) {
         this.tokenizer = tokenizer;
         this.promptLength = promptLength;
         this.mask = mask;
@@ -59,7 +59,7 @@ final class SettledText {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = row.get(promptLength + i);
         }
-        String text = tokenizer.decode(ids, true);
+        String text = tokenizer.decode(Arrays.stream(ids).boxed().toList(), true);
         int cut = text.length();
         while (cut > 0 && text.charAt(cut - 1) == '\uFFFD') {
             cut--;

@@ -97,7 +97,7 @@ class ClusterTest {
     }
 
     /** The demo model sharing step forwards across up to {@code maxBatch} rows, as {@code serve --max-batch} opens it. */
-    static dev.dream4j.Dream4jModel batchedModel(int maxBatch) {
+    static dev.dream4j.api.DiffusionLM batchedModel(int maxBatch) {
         return dev.dream4j.Dream4j.builder().model(dev.dream4j.demo.DemoModel.directory()).backend("java-cpu").threads(2)
                 .maxBatch(maxBatch).build();
     }
@@ -168,7 +168,7 @@ class ClusterTest {
         int each = Integer.getInteger("dream4j.server.clusterBench.requests", 8);
         int hz1 = freePort();
         List<String> seed = List.of("127.0.0.1:" + hz1);
-        try (dev.dream4j.Dream4jModel model = batchedModel(16);
+        try (dev.dream4j.api.DiffusionLM model = batchedModel(16);
              Dream4jServer one = Dream4jServer.start(model, nodeConfig().withConcurrency(16, 16), RequestGuard.of("127.0.0.1", List.of()),
                      ClusterConfig.of("127.0.0.1", hz1, List.of()))) {
             TestSupport.Http http = new TestSupport.Http(one.url());

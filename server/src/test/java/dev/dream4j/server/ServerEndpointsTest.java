@@ -63,7 +63,7 @@ class ServerEndpointsTest {
         JsonObject m = o.getJsonArray("data").getJsonObject(0);
         assertEquals("tiny-dream-code", m.getString("id"));
         assertEquals("model", m.getString("object"));
-        assertEquals(TestSupport.model().description().tokens().mask(),
+        assertEquals(TestSupport.model().info().specialTokens().get("mask"),
                 m.getJsonObject("dream4j").getJsonObject("special_tokens").getInteger("mask"));
     }
 

@@ -1,6 +1,6 @@
 package dev.dream4j.server;
 
-import dev.dream4j.tokenizer.Tokenizer;
+import dev.dream4j.api.TextTokenizer;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -28,10 +28,10 @@ class SettledTextTest {
 
     @Test
     void onlyTheMaskFreePrefixIsSentAndTheDeltasAddUpToTheText() {
-        Tokenizer tok = TestSupport.model().tokenizer();
-        int[] prompt = tok.encode("def f(x):", false);
+        TextTokenizer tok = TestSupport.model();
+        int[] prompt = ids(tok.encode("def f(x):"));
         String expected = "\n    return x * 2  # double it";
-        int[] gen = tok.encode(expected, false);
+        int[] gen = ids(tok.encode(expected));
         SettledText s = new SettledText(tok, 1, prompt.length, MASK, EOS, List.of());
         // A later position committed first settles nothing.
         List<Integer> row = canvas(prompt, gen, 0, gen.length + 4);
@@ -40,7 +40,7 @@ class SettledTextTest {
         StringBuilder sent = new StringBuilder();
         for (int k = 1; k <= gen.length; k++) {
             sent.append(s.advance(0, canvas(prompt, gen, k, gen.length + 4)));
-            assertEquals(tok.decode(java.util.Arrays.copyOf(gen, k), true).replaceAll("\uFFFD+$", ""), sent.toString());
+            assertEquals(tok.decode(java.util.Arrays.stream(gen, 0, k).boxed().toList(), true).replaceAll("\uFFFD+$", ""), sent.toString());
         }
         assertFalse(s.allFinal());
         sent.append(s.advance(0, canvas(prompt, gen, gen.length + 1, gen.length + 4)));
@@ -52,10 +52,10 @@ class SettledTextTest {
 
     @Test
     void aPossibleStopStringIsHeldBackAndNeverSent() {
-        Tokenizer tok = TestSupport.model().tokenizer();
-        int[] prompt = tok.encode("x = 1", false);
+        TextTokenizer tok = TestSupport.model();
+        int[] prompt = ids(tok.encode("x = 1"));
         String text = "\ny = 2\ndef g():\n    pass";
-        int[] gen = tok.encode(text, false);
+        int[] gen = ids(tok.encode(text));
         SettledText s = new SettledText(tok, 1, prompt.length, MASK, EOS, List.of("\ndef"));
         StringBuilder sent = new StringBuilder();
         for (int k = 1; k <= gen.length && !s.allFinal(); k++) {
@@ -64,5 +64,9 @@ class SettledTextTest {
         }
         assertTrue(s.allFinal());
         assertEquals("\ny = 2", sent.toString());
+    }
+
+    private static int[] ids(List<Integer> ids) {
+        return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 }

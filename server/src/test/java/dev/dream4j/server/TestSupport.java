@@ -1,7 +1,7 @@
 package dev.dream4j.server;
 
 import dev.dream4j.Dream4j;
-import dev.dream4j.Dream4jModel;
+import dev.dream4j.api.DiffusionLM;
 import dev.dream4j.demo.DemoModel;
 import io.vertx.core.json.JsonObject;
 
@@ -15,12 +15,12 @@ import java.util.List;
 
 /** The demo model (opened once per test JVM) and a small HTTP client. */
 final class TestSupport {
-    private static Dream4jModel model;
+    private static DiffusionLM model;
 
     private TestSupport() {
     }
 
-    static synchronized Dream4jModel model() {
+    static synchronized DiffusionLM model() {
         if (model == null) {
             model = Dream4j.builder().model(DemoModel.directory()).backend("java-cpu").threads(2).build();
             Runtime.getRuntime().addShutdownHook(new Thread(model::close));
