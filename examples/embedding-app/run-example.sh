@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The embedding story end to end, run after the main build: builds examples/embedding-app against the installed
-# dream4j-bom (dream4j-kernel + runtime plug-ins, no versions in its pom), then runs it on the module path and on the
+# dream4j-bom (compiled against dream4j-api alone; the kernel and plug-ins at runtime scope, no versions in its pom), then runs it on the module path and on the
 # class path and checks that it generated 32 tokens in 16 denoising steps on the java-cpu backend.
 # SKIP_SDK_INSTALL=1 skips installing the SDK modules first (when `./mvnw install` just ran).
 # Extra Maven arguments: EXAMPLE_MAVEN_ARGS (for example "-o").

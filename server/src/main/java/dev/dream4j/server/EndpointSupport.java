@@ -219,13 +219,13 @@ final class EndpointSupport {
         try {
             run = ctx.model().prepare(request);
         } catch (InvalidRequestException e) {
-            if (e.getMessage().contains("context length")) {
-                int promptLength = promptLength(request);
-                // In long arithmetic: max_tokens may be as large as an int goes.
-                long newTokens = request.maxNewTokens().isPresent() ? request.maxNewTokens().getAsInt() : -1;
-                if (promptLength >= context || newTokens >= 0 && promptLength + newTokens > context) {
-                    throw contextLengthExceeded(promptField, context, promptLength, newTokens);
-                }
+            // Whatever the model names first, a request that cannot fit the context gets OpenAI's code for it. Only
+            // this error path tokenizes a second time.
+            int promptLength = promptLength(request);
+            // In long arithmetic: max_tokens may be as large as an int goes.
+            long newTokens = request.maxNewTokens().isPresent() ? request.maxNewTokens().getAsInt() : -1;
+            if (promptLength >= context || newTokens >= 0 && promptLength + newTokens > context) {
+                throw contextLengthExceeded(promptField, context, promptLength, newTokens);
             }
             throw e;
         }
