@@ -280,7 +280,7 @@ final class Endpoints {
             long now = System.nanoTime();
             metrics.step(now - last[0]);
             if (ex.cancelled()) {
-                return DenoisingListener.Decision.STOP;
+                return DenoisingListener.Decision.CANCEL;
             }
             DenoisingListener.Decision d = inner.onStep(step);
             if (delayMs > 0 && step.masksLeft() > 0) {
@@ -288,11 +288,11 @@ final class Endpoints {
                     Thread.sleep(delayMs);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return DenoisingListener.Decision.STOP;
+                    return DenoisingListener.Decision.CANCEL;
                 }
             }
             last[0] = System.nanoTime();
-            return ex.cancelled() ? DenoisingListener.Decision.STOP : d;
+            return ex.cancelled() ? DenoisingListener.Decision.CANCEL : d;
         };
     }
 
@@ -391,17 +391,12 @@ final class Endpoints {
             // Every row's text is final (end-of-text or a stop string settled): the remaining steps cannot change it.
             return settled.allFinal() && step.masksLeft() > 0 ? DenoisingListener.Decision.STOP : DenoisingListener.Decision.CONTINUE;
         };
-        GenerationResult result = null;
-        int stepsRun;
         long t0 = System.nanoTime();
-        try {
-            result = model.generate(request, guard(ex, inner, 0));
-            stepsRun = result.steps();
-        } catch (GenerationCancelledException e) {
-            if (ex.cancelled() || !settled.allFinal()) {
-                throw e;
-            }
-            stepsRun = e.stepsDone();
+        // a client gone makes the guard CANCEL (the call throws); "all rows final" STOPs and returns the partial result
+        GenerationResult result = model.generate(request, guard(ex, inner, 0));
+        int stepsRun = result.steps();
+        if (result.stopped()) {
+            result = null; // every row's text is final: the settled text below is the answer
         }
         metrics.generatedTokens((long) rows * (prep.resolved().canvasLength() - prep.promptLength()));
 

@@ -7,7 +7,6 @@ import dev.dream4j.checkpoint.SyntheticCheckpoint;
 import dev.dream4j.conformance.BackendConformance;
 import dev.dream4j.conformance.CheckpointFixtures;
 import dev.dream4j.conformance.ReferenceDecoder;
-import dev.dream4j.kernel.engine.BlockDenoisingEngine;
 import dev.dream4j.kernel.engine.BlockSettings;
 import dev.dream4j.kernel.engine.DenoisingEngine;
 import dev.dream4j.kernel.engine.ResolvedGeneration;
@@ -41,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Block decoding (kernel {@link BlockDenoisingEngine}) with the Fast-dLLM samplers on this backend's key/value cache,
+ * Block decoding (kernel {@link DenoisingEngine}) with the Fast-dLLM samplers on this backend's key/value cache,
  * on a synthetic checkpoint: exactness of refresh-every-step caching, the per-block approximation against an
  * independent double-precision computation, the refresh-commit rule, early stop and the uncached fallback.
  */
@@ -96,8 +95,8 @@ class BlockDecodingTest {
             events.add(s);
             return DenoisingListener.Decision.CONTINUE;
         };
-        int n = new BlockDenoisingEngine(b, model()).run(canvas, settings, provider.create(params, block.decoding()),
-                processors, new SplittableRandom(9), listener);
+        int n = engine.run(canvas, settings, provider.create(params, block.decoding()),
+                processors, new SplittableRandom(9), listener).steps();
         return new Outcome(canvas.tokens().clone(), n, events);
     }
 
