@@ -1,6 +1,9 @@
 package dev.dream4j.api;
 
-/** A listener stopped the generation, or the generating thread was interrupted. */
+/**
+ * A listener cancelled the generation ({@link DenoisingListener.Decision#CANCEL}, or {@code STOP} while infilling), or
+ * the generating thread was interrupted. A generation's {@code STOP} returns its partial result instead.
+ */
 public class GenerationCancelledException extends Dream4jException {
     private final int stepsDone;
 

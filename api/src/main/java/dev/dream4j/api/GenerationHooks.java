@@ -6,12 +6,18 @@ import java.util.Optional;
 /**
  * The reference's two extension points of {@code diffusion_generate}: {@code generation_tokens_hook_func} and
  * {@code generation_logits_hook_func} ({@code dream-semantics.md} §3), for constrained or controlled generation (fixing
- * tokens at chosen positions, banning tokens, classifier-free guidance, ...). Hooks run on the generating thread of the
- * reference loop; block decoding (Fast-dLLM) does not take them.
+ * tokens at chosen positions, banning tokens, classifier-free guidance, ...). Hooks run on the generating thread, in
+ * every decoding mode: reference, block decoding, with or without a key/value cache.
  *
- * @param tokens called once before the first step ({@code step = -1}) and after every step; may rewrite the canvas
- * @param logits called every step with the shifted logits of the masked slots, before the logits processors
- *               (penalty, temperature, top-p, top-k) and the sampler; may rewrite them
+ * @param tokens called once before the first step ({@code step = -1}) and after every step's commits (in block decoding
+ *               an early stop's end-of-text fill included), before the listener sees the step; may rewrite the canvas.
+ *               A slot it masks is decoded again when it lies in the current block or a later one (reference decoding:
+ *               anywhere); under a cache, a token it changes outside the window reaches the keys and values at the next
+ *               refresh
+ * @param logits called every step that runs a forward, on exactly the logits the sampler then sees, before the logits
+ *               processors (penalty, temperature, top-p, top-k) and the sampler: the shifted logits of the masked slots
+ *               (in block decoding: of the current block; on a cache refresh that commits the block's first slot, that
+ *               slot of each row); may rewrite them
  */
 public record GenerationHooks(Optional<TokensHook> tokens, Optional<LogitsHook> logits) {
 

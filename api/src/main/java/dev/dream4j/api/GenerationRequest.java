@@ -32,7 +32,7 @@ import java.util.OptionalLong;
  * @param cache               approximate key/value cache of block decoding ({@link CacheMode}); empty = none
  * @param threshold           confidence threshold τ of {@code fast-dllm-threshold}, in (0, 1] (default 0.9)
  * @param factor              factor f of {@code fast-dllm-factor}, positive (default 1.0)
- * @param hooks               the reference's tokens and logits hooks (reference loop only)
+ * @param hooks               the reference's tokens and logits hooks (every decoding mode, see {@link GenerationHooks})
  * @param earlyStop           block decoding only: once a block is fully decoded and holds end-of-text in a row, the
  *                            rest of that row is filled with end-of-text; decoding ends when every row stopped.
  *                            Empty = on for the block samplers, off otherwise

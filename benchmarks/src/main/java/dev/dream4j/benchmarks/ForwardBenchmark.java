@@ -59,7 +59,7 @@ public class ForwardBenchmark {
 
     /**
      * One denoising step: a request of {@code steps = maxNewTokens} stopped by its listener after the first step
-     * (the exception is the listener's STOP; everything before it ran once).
+     * (the listener's CANCEL; everything before it ran once).
      */
     @Benchmark
     public int denoisingStep(DemoModelState state) {
@@ -67,7 +67,7 @@ public class ForwardBenchmark {
         try {
             GenerationResult ignored = state.lm.generate(oneStep, step -> {
                 committed[0] = step.committed().getFirst().size();
-                return dev.dream4j.api.DenoisingListener.Decision.STOP;
+                return dev.dream4j.api.DenoisingListener.Decision.CANCEL;
             });
             return ignored.steps();
         } catch (dev.dream4j.api.GenerationCancelledException stopped) {

@@ -292,4 +292,50 @@ class CliEndToEndTest {
             assertEquals(pinned, r.first().generatedIds().get(5));
         }
     }
+
+    @Test
+    void tokensHookRunsInBlockDecodingWithACache() {
+        try (dev.dream4j.api.DiffusionLM lm = dev.dream4j.Dream4j.builder().model(dev.dream4j.demo.DemoModel.directory()).build()) {
+            int pinned = lm.encode("return").getFirst();
+            var prompt = lm.encode("def f(x):\n");
+            var request = dev.dream4j.api.GenerationRequest.builder().promptIds(prompt).maxNewTokens(12).steps(12)
+                    .sampler("entropy").temperature(0).seed(1).blockLength(4).cache(dev.dream4j.api.CacheMode.PREFIX);
+            var plain = lm.generate(request.build());
+            var hooked = lm.generate(request.tokensHook((step, canvas) -> {
+                if (step == -1) {
+                    canvas.set(0, prompt.size() + 5, pinned);
+                }
+            }).build());
+            assertEquals(pinned, hooked.first().generatedIds().get(5));
+            assertNotEquals(plain.first().generatedIds(), hooked.first().generatedIds());
+        }
+    }
+
+    @Test
+    void aListenerStopReturnsTheSettledPrefix() {
+        try (dev.dream4j.api.DiffusionLM lm = dev.dream4j.Dream4j.builder().model(dev.dream4j.demo.DemoModel.directory()).build()) {
+            int mask = lm.info().specialTokens().get("mask");
+            var request = dev.dream4j.api.GenerationRequest.builder().prompt("def add(a, b):\n").maxNewTokens(16).steps(16)
+                    .sampler("entropy").temperature(0).seed(1).build();
+            var stopped = lm.generate(request, step -> step.step() == 5
+                    ? dev.dream4j.api.DenoisingListener.Decision.STOP : dev.dream4j.api.DenoisingListener.Decision.CONTINUE);
+            var full = lm.generate(request);
+            assertEquals(dev.dream4j.api.GenerationResult.FinishReason.STOPPED, stopped.finishReason());
+            assertEquals(dev.dream4j.api.GenerationResult.FinishReason.COMPLETED, full.finishReason());
+            assertEquals(6, stopped.steps());
+            List<Integer> ids = stopped.first().generatedIds();
+            assertTrue(ids.contains(mask), "masked slots keep the mask id: " + ids);
+            // committed slots never change: the stopped canvas is a snapshot of the full run's trajectory
+            for (int j = 0; j < ids.size(); j++) {
+                if (ids.get(j) != mask) {
+                    assertEquals(full.first().generatedIds().get(j), ids.get(j), "slot " + j);
+                }
+            }
+            int firstMask = ids.indexOf(mask);
+            int eos = lm.info().specialTokens().get("eos");
+            List<Integer> settled = ids.subList(0, firstMask);
+            int end = settled.indexOf(eos);
+            assertEquals(lm.decode(end < 0 ? settled : settled.subList(0, end), true), stopped.text());
+        }
+    }
 }

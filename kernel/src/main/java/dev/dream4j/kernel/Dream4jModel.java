@@ -24,7 +24,6 @@ import dev.dream4j.api.UnsupportedFeatureException;
 import dev.dream4j.checkpoint.HfCheckpoint;
 import dev.dream4j.kernel.backend.SerializingBackend;
 import dev.dream4j.kernel.batch.StepScheduler;
-import dev.dream4j.kernel.engine.BlockDenoisingEngine;
 import dev.dream4j.kernel.engine.DenoisingEngine;
 import dev.dream4j.kernel.engine.RequestResolver;
 import dev.dream4j.kernel.engine.ResolvedGeneration;
@@ -329,10 +328,6 @@ public final class Dream4jModel implements DiffusionLM {
         }
         int promptLength = prompts.stream().mapToInt(a -> a.length).max().orElse(0);
         ResolvedGeneration settings = resolve(request, promptLength);
-        if (settings.block().isPresent() && !request.hooks().isEmpty()) {
-            throw new InvalidRequestException(request.hooks().tokens().isPresent() ? "tokens_hook" : "logits_hook",
-                    "the reference's hooks run in the reference loop; block decoding (block length, cache, Fast-dLLM samplers) does not take them");
-        }
         sampler(settings); // a sampler that refuses these settings does so now, not at the first step
         GenerationRequest asRun = request.seed().isPresent() ? request : request.toBuilder().seed(settings.seed()).build();
         return new Prepared(this, asRun, List.copyOf(prompts), settings);
@@ -408,30 +403,31 @@ public final class Dream4jModel implements DiffusionLM {
         DenoisingEngine.Canvas canvas = new DenoisingEngine(backend, model).canvas(prompts, settings.canvasLength() - promptLength);
         LOG.debug("generate: {} row(s), canvas {}, {} steps, sampler {}, seed {}, blocks {}", canvas.batch(), canvas.length(),
                 settings.params().steps(), settings.sampler(), settings.seed(), settings.block());
-        int steps;
+        DenoisingEngine.Outcome outcome;
         Backend stepBackend = generationBackend();
         try {
-            DenoisingEngine engine = new DenoisingEngine(stepBackend, model);
-            steps = settings.block().isPresent()
-                    ? new BlockDenoisingEngine(stepBackend, model).run(canvas, settings, sampler, processors, random(settings.seed()), listener)
-                    : engine.run(canvas, settings, sampler, processors, random(settings.seed()), listener, request.hooks());
+            outcome = new DenoisingEngine(stepBackend, model)
+                    .run(canvas, settings, sampler, processors, random(settings.seed()), listener, request.hooks());
         } finally {
             release(stepBackend);
         }
         List<GenerationResult.GeneratedSequence> sequences = new ArrayList<>();
         int eos = model.tokens().eos();
+        // a stopped canvas is settled only up to its first mask: the text ends there (or at end-of-text)
+        int unsettled = outcome.stopped() ? model.tokens().mask() : eos;
         for (int b = 0; b < canvas.batch(); b++) {
             int from = b * canvas.length() + promptLength;
             int[] generated = Arrays.copyOfRange(canvas.tokens(), from, (b + 1) * canvas.length());
             int cut = 0;
-            while (cut < generated.length && generated[cut] != eos) {
+            while (cut < generated.length && generated[cut] != eos && generated[cut] != unsettled) {
                 cut++;
             }
             String text = decodeGenerated(Arrays.copyOf(generated, cut));
             sequences.add(new GenerationResult.GeneratedSequence(promptIndex.get(b),
                     Arrays.stream(prompts.get(b)).boxed().toList(), Arrays.stream(generated).boxed().toList(), text));
         }
-        return new GenerationResult(sequences, steps, System.nanoTime() - start, settings.sampler(), settings.seed());
+        return new GenerationResult(sequences, outcome.steps(), System.nanoTime() - start, settings.sampler(), settings.seed(),
+                outcome.stopped() ? GenerationResult.FinishReason.STOPPED : GenerationResult.FinishReason.COMPLETED);
     }
 
     /**

@@ -137,9 +137,9 @@ class Dream4jLangChain4jTest {
     }
 
     @Test
-    void aListenerThatStopsEndsInOnError() throws Exception {
+    void aListenerThatCancelsEndsInOnError() throws Exception {
         StreamingChatModel model = Dream4jStreamingChatModel.builder().model(lm).settings(settings())
-                .denoisingListener(step -> DenoisingListener.Decision.STOP).build();
+                .denoisingListener(step -> DenoisingListener.Decision.CANCEL).build();
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
         model.chat("x = 1", new StreamingChatResponseHandler() {
             @Override

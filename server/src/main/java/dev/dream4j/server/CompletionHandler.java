@@ -1,7 +1,6 @@
 package dev.dream4j.server;
 
 import dev.dream4j.api.DenoisingListener;
-import dev.dream4j.api.GenerationCancelledException;
 import dev.dream4j.api.GenerationRequest;
 import dev.dream4j.api.GenerationResult;
 import io.vertx.core.json.JsonArray;
@@ -81,17 +80,12 @@ final class CompletionHandler {
             // Every row's text is final (end-of-text or a stop string settled): the remaining steps cannot change it.
             return settled.allFinal() && step.masksLeft() > 0 ? DenoisingListener.Decision.STOP : DenoisingListener.Decision.CONTINUE;
         };
-        GenerationResult result = null;
-        int stepsRun;
         long t0 = System.nanoTime();
-        try {
-            result = ctx.model().generate(prep.run(), support.guard(ex, inner, 0));
-            stepsRun = result.steps();
-        } catch (GenerationCancelledException e) {
-            if (ex.cancelled() || !settled.allFinal()) {
-                throw e;
-            }
-            stepsRun = e.stepsDone();
+        // a client gone makes the guard CANCEL (the call throws); "all rows final" STOPs and returns the partial result
+        GenerationResult result = ctx.model().generate(prep.run(), support.guard(ex, inner, 0));
+        int stepsRun = result.steps();
+        if (result.stopped()) {
+            result = null; // every row's text is final: the settled text below is the answer
         }
         ctx.metrics().generatedTokens((long) rows * (prep.canvasLength() - prep.promptLength()));
 

@@ -155,7 +155,7 @@ final class EndpointSupport {
             long now = System.nanoTime();
             metrics.step(now - last[0]);
             if (ex.cancelled()) {
-                return DenoisingListener.Decision.STOP;
+                return DenoisingListener.Decision.CANCEL;
             }
             DenoisingListener.Decision d = inner.onStep(step);
             if (delayMs > 0 && step.masksLeft() > 0) {
@@ -163,11 +163,11 @@ final class EndpointSupport {
                     Thread.sleep(delayMs);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return DenoisingListener.Decision.STOP;
+                    return DenoisingListener.Decision.CANCEL;
                 }
             }
             last[0] = System.nanoTime();
-            return ex.cancelled() ? DenoisingListener.Decision.STOP : d;
+            return ex.cancelled() ? DenoisingListener.Decision.CANCEL : d;
         };
     }
 

@@ -3,11 +3,11 @@ package dev.dream4j.backend.cpu;
 import dev.dream4j.api.CacheMode;
 import dev.dream4j.api.DenoisingListener;
 import dev.dream4j.api.DenoisingStep;
+import dev.dream4j.api.GenerationHooks;
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
 import dev.dream4j.conformance.BackendConformance;
 import dev.dream4j.conformance.CheckpointFixtures;
 import dev.dream4j.conformance.ReferenceDecoder;
-import dev.dream4j.kernel.engine.BlockDenoisingEngine;
 import dev.dream4j.kernel.engine.BlockSettings;
 import dev.dream4j.kernel.engine.DenoisingEngine;
 import dev.dream4j.kernel.engine.ResolvedGeneration;
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
@@ -38,10 +39,11 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Block decoding (kernel {@link BlockDenoisingEngine}) with the Fast-dLLM samplers on this backend's key/value cache,
+ * Block decoding (kernel {@link DenoisingEngine}) with the Fast-dLLM samplers on this backend's key/value cache,
  * on a synthetic checkpoint: exactness of refresh-every-step caching, the per-block approximation against an
  * independent double-precision computation, the refresh-commit rule, early stop and the uncached fallback.
  */
@@ -87,6 +89,11 @@ class BlockDecodingTest {
 
     private static Outcome decode(Backend b, SamplerProvider provider, int steps, BlockSettings block, int rows,
                                   List<LogitsProcessor> processors) {
+        return decode(b, provider, steps, block, rows, processors, GenerationHooks.NONE);
+    }
+
+    private static Outcome decode(Backend b, SamplerProvider provider, int steps, BlockSettings block, int rows,
+                                  List<LogitsProcessor> processors, GenerationHooks hooks) {
         DenoisingEngine engine = new DenoisingEngine(b, model());
         DenoisingEngine.Canvas canvas = engine.canvas(prompts(rows), NEW);
         SamplingParams params = new SamplingParams(0, OptionalDouble.empty(), OptionalInt.empty(), 0, 1e-3, 0, steps);
@@ -96,8 +103,8 @@ class BlockDecodingTest {
             events.add(s);
             return DenoisingListener.Decision.CONTINUE;
         };
-        int n = new BlockDenoisingEngine(b, model()).run(canvas, settings, provider.create(params, block.decoding()),
-                processors, new SplittableRandom(9), listener);
+        int n = engine.run(canvas, settings, provider.create(params, block.decoding()),
+                processors, new SplittableRandom(9), listener, hooks).steps();
         return new Outcome(canvas.tokens().clone(), n, events);
     }
 
@@ -300,5 +307,36 @@ class BlockDecodingTest {
         Outcome fallback = decode(plain, p, 0, settings(true, CacheMode.DUAL, false), 1, List.of());
         assertArrayEquals(none.tokens(), fallback.tokens());
         assertTrue(fallback.events().stream().allMatch(s -> s.cacheHits() == 0));
+    }
+
+    @Test
+    void hooksRunUnderTheCache() {
+        int forced = 50; // an ordinary id of the synthetic vocabulary
+        assertNotEquals(model().tokens().mask(), forced);
+        assertNotEquals(model().tokens().eos(), forced);
+        for (SamplerProvider p : List.of(new FastDllmThresholdSamplerProvider(), new EntropySamplerProvider())) {
+            boolean bs = p.defaultBlockLength().isPresent();
+            for (CacheMode mode : new CacheMode[]{CacheMode.PREFIX, CacheMode.DUAL}) {
+                List<Integer> tokenSteps = new ArrayList<>();
+                GenerationHooks hooks = new GenerationHooks(Optional.of((step, canvas) -> tokenSteps.add(step)),
+                        Optional.of((step, canvas, logits) -> {
+                            for (int r = 0; r < logits.rows(); r++) {
+                                logits.set(r, forced, 1e4f);
+                            }
+                        }));
+                Outcome plain = decode(backend, p, 12, settings(bs, mode, false), 2, List.of());
+                Outcome hooked = decode(backend, p, 12, settings(bs, mode, false), 2, List.of(), hooks);
+                int length = P + NEW;
+                for (int b = 0; b < 2; b++) {
+                    for (int j = P; j < length; j++) {
+                        assertEquals(forced, hooked.tokens()[b * length + j], p.name() + " " + mode + " slot " + b + ":" + j
+                                + ": the logits hook reaches every committing step, the cache refresh included");
+                    }
+                }
+                assertFalse(java.util.Arrays.equals(plain.tokens(), hooked.tokens()), "the hook changed the result");
+                assertEquals(hooked.steps() + 1, tokenSteps.size(), "tokens hook: once before the first step, once per step");
+                assertEquals(-1, tokenSteps.getFirst());
+            }
+        }
     }
 }

@@ -5,7 +5,6 @@ import dev.dream4j.api.DenoisingListener;
 import dev.dream4j.api.DenoisingStep;
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
 import dev.dream4j.conformance.CheckpointFixtures;
-import dev.dream4j.kernel.engine.BlockDenoisingEngine;
 import dev.dream4j.kernel.engine.BlockSettings;
 import dev.dream4j.kernel.engine.DenoisingEngine;
 import dev.dream4j.kernel.engine.ResolvedGeneration;
@@ -68,7 +67,7 @@ class UnshiftedBlockDecodingTest {
         ResolvedGeneration settings = new ResolvedGeneration(provider.name(), params, canvas.length(), PROMPT.length, 1L)
                 .withBlock(block);
         List<DenoisingStep> events = new ArrayList<>();
-        new BlockDenoisingEngine(backend, fixture.model()).run(canvas, settings, provider.create(params, block.decoding()),
+        engine.run(canvas, settings, provider.create(params, block.decoding()),
                 List.of(), new SplittableRandom(9), s -> {
                     events.add(s);
                     return DenoisingListener.Decision.CONTINUE;

@@ -76,7 +76,10 @@ final class Steps {
         }
     }
 
-    /** Tells the listener; STOP ends the call with {@link GenerationCancelledException}. */
+    /**
+     * Tells the listener; STOP and CANCEL both end the call with {@link GenerationCancelledException}: an infill has
+     * no partial result (the middle is not settled and may still grow or shrink), so STOP means CANCEL here.
+     */
     static void report(DenoisingListener listener, int step, int limit, int[] x, int window, List<Integer> committed,
                        int mask) {
         if (listener == null || listener == DenoisingListener.NONE) {
@@ -90,7 +93,7 @@ final class Steps {
         }
         List<Integer> canvas = Arrays.stream(x, 0, window).boxed().toList();
         DenoisingStep s = new DenoisingStep(step, limit, List.of(canvas), List.of(committed), left);
-        if (listener.onStep(s) == DenoisingListener.Decision.STOP) {
+        if (listener.onStep(s) != DenoisingListener.Decision.CONTINUE) {
             throw new GenerationCancelledException(step + 1);
         }
     }

@@ -4,7 +4,8 @@ import dev.dream4j.api.CacheMode;
 import dev.dream4j.spi.sampling.BlockDecoding;
 
 /**
- * Resolved settings of semi-autoregressive block decoding ({@link BlockDenoisingEngine}).
+ * Resolved settings of semi-autoregressive block decoding ({@link DenoisingEngine}; without them the
+ * engine runs reference decoding, its one-block, no-cache case).
  *
  * @param blockLength   slots per block (the last block may be shorter)
  * @param cache         key/value cache mode; the engine falls back to {@link CacheMode#NONE} when the backend has none

@@ -7,7 +7,7 @@ import dev.dream4j.spi.sampling.StepDecision;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What both denoising loops check of a step's plug-in outputs, and how a decision is written into the canvas. */
+/** What the denoising loop checks of a step's plug-in outputs, and how a decision is written into the canvas. */
 final class Commits {
 
     private Commits() {

@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param canvasLength   L, prompt (left-padded to the longest) plus new tokens
  * @param promptLength   the padded prompt length P
  * @param seed           the seed of the request's random stream
- * @param block          present when the request runs block decoding ({@link BlockDenoisingEngine})
+ * @param block          present when the request runs block decoding; empty: reference decoding, the
+ *                       one-block, no-cache case of the same loop ({@link DenoisingEngine})
  * @param cfgScale       classifier-free guidance scale, 0 = off ({@link Guidance})
  */
 public record ResolvedGeneration(String sampler, SamplingParams params, int canvasLength, int promptLength, long seed,

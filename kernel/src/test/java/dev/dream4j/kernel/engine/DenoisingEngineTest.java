@@ -1,5 +1,6 @@
 package dev.dream4j.kernel.engine;
 
+import dev.dream4j.api.CacheMode;
 import dev.dream4j.api.DenoisingListener;
 import dev.dream4j.api.DenoisingStep;
 import dev.dream4j.api.Dream4jException;
@@ -27,6 +28,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -152,20 +154,20 @@ class DenoisingEngineTest {
         RecordingBackend backend = new RecordingBackend();
         DenoisingEngine engine = new DenoisingEngine(backend, model());
         DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 2);
-        int steps = engine.run(c, settings(5, 3, 1), FIRST_ARGMAX, List.of(), new SplittableRandom(1), DenoisingListener.NONE);
+        int steps = engine.run(c, settings(5, 3, 1), FIRST_ARGMAX, List.of(), new SplittableRandom(1), DenoisingListener.NONE).steps();
         assertEquals(5, steps);
         assertEquals(2, backend.batches.size());
     }
 
     @Test
-    void listenerSeesEveryStepAndCanStop() {
+    void listenerSeesEveryStepAndCanCancel() {
         DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
         DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1, 2}), 3);
         List<DenoisingStep> seen = new ArrayList<>();
         var e = assertThrows(GenerationCancelledException.class, () -> engine.run(c, settings(3, 5, 2), FIRST_ARGMAX,
                 List.of(), new SplittableRandom(1), step -> {
                     seen.add(step);
-                    return seen.size() == 2 ? DenoisingListener.Decision.STOP : DenoisingListener.Decision.CONTINUE;
+                    return seen.size() == 2 ? DenoisingListener.Decision.CANCEL : DenoisingListener.Decision.CONTINUE;
                 }));
         assertEquals(2, e.stepsDone());
         assertEquals(2, seen.size());
@@ -245,7 +247,7 @@ class DenoisingEngineTest {
             return new StepDecision(rows.stream().mapToInt(Integer::intValue).toArray(), new int[rows.size()]);
         };
         assertEquals(1, engine.run(c, settings(1, 3, 1), firstPerRow, List.of(), new SplittableRandom(1),
-                DenoisingListener.NONE, hooks));
+                DenoisingListener.NONE, hooks).steps());
         assertEquals(MASK, c.tokens()[5]);
     }
 
@@ -256,7 +258,7 @@ class DenoisingEngineTest {
         DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 2);
         Sampler lastOnly = (ctx, logits, random) -> ctx.info().isLast()
                 ? new StepDecision(new int[]{0, 1}, new int[]{3, 4}) : StepDecision.none();
-        assertEquals(4, engine.run(c, settings(4, 3, 1), lastOnly, List.of(), new SplittableRandom(1), DenoisingListener.NONE));
+        assertEquals(4, engine.run(c, settings(4, 3, 1), lastOnly, List.of(), new SplittableRandom(1), DenoisingListener.NONE).steps());
         assertArrayEquals(new int[]{1, 3, 4}, c.tokens());
     }
 
@@ -328,5 +330,124 @@ class DenoisingEngineTest {
         var e = assertThrows(InvalidRequestException.class, () -> engine.run(c, settings(2, 3, 1), FIRST_ARGMAX, List.of(),
                 new SplittableRandom(1), DenoisingListener.NONE, hooks));
         assertEquals("tokens_hook", e.parameter());
+    }
+
+    /** Block decoding without a cache: blocks of {@code block} slots, the step-schedule sampler rule. */
+    static ResolvedGeneration blocks(int steps, int canvas, int prompt, int block) {
+        return settings(steps, canvas, prompt).withBlock(new BlockSettings(block, CacheMode.NONE, false, false, 0.5, 1.0, 0));
+    }
+
+    @Test
+    void aListenerStopReturnsThePartialCanvas() {
+        RecordingBackend backend = new RecordingBackend();
+        DenoisingEngine engine = new DenoisingEngine(backend, model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1, 2}), 3);
+        List<DenoisingStep> seen = new ArrayList<>();
+        DenoisingEngine.Outcome outcome = engine.run(c, settings(3, 5, 2), FIRST_ARGMAX, List.of(), new SplittableRandom(1),
+                step -> {
+                    seen.add(step);
+                    return seen.size() == 2 ? DenoisingListener.Decision.STOP : DenoisingListener.Decision.CONTINUE;
+                });
+        assertTrue(outcome.stopped());
+        assertEquals(2, outcome.steps());
+        assertEquals(2, backend.batches.size(), "no forward after the stop");
+        // the canvas is the one the second step's listener saw: the last slot is still masked
+        assertEquals(seen.get(1).canvas().getFirst(), java.util.Arrays.stream(c.tokens()).boxed().toList());
+        assertEquals(MASK, c.tokens()[4]);
+    }
+
+    @Test
+    void aRunToItsEndIsNotStopped() {
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 1);
+        DenoisingEngine.Outcome outcome = engine.run(c, settings(1, 2, 1), FIRST_ARGMAX, List.of(), new SplittableRandom(1),
+                step -> DenoisingListener.Decision.CONTINUE);
+        assertFalse(outcome.stopped());
+    }
+
+    @Test
+    void hooksRunInBlockDecoding() {
+        RecordingBackend backend = new RecordingBackend();
+        DenoisingEngine engine = new DenoisingEngine(backend, model());
+        DenoisingEngine.Canvas plain = engine.canvas(List.of(new int[]{1}), 4);
+        engine.run(plain, blocks(4, 5, 1, 2), FIRST_ARGMAX, List.of(), new SplittableRandom(1), DenoisingListener.NONE);
+
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 4);
+        List<Integer> tokenSteps = new ArrayList<>();
+        List<String> logitRows = new ArrayList<>();
+        GenerationHooks hooks = new GenerationHooks(Optional.of((step, canvas) -> tokenSteps.add(step)),
+                Optional.of((step, canvas, logits) -> {
+                    for (int r = 0; r < logits.rows(); r++) {
+                        logitRows.add(step + ":" + logits.position(r));
+                        logits.set(r, 6, 100f);
+                    }
+                }));
+        DenoisingEngine.Outcome outcome = engine.run(c, blocks(4, 5, 1, 2), FIRST_ARGMAX, List.of(), new SplittableRandom(1),
+                DenoisingListener.NONE, hooks);
+        assertEquals(4, outcome.steps());
+        assertEquals(List.of(-1, 0, 1, 2, 3), tokenSteps);
+        // the logits hook sees what the sampler sees: the masked slots of the current block only
+        assertEquals(List.of("0:1", "0:2", "1:2", "2:3", "2:4", "3:4"), logitRows);
+        assertArrayEquals(new int[]{1, 6, 6, 6, 6}, c.tokens());
+        assertFalse(java.util.Arrays.equals(plain.tokens(), c.tokens()), "the hook changed the result");
+    }
+
+    @Test
+    void aTokensHookEditsTheCanvasInBlockDecoding() {
+        DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 4);
+        GenerationHooks hooks = new GenerationHooks(Optional.of((step, canvas) -> {
+            if (step == -1) {
+                canvas.set(0, 3, 5); // pin a slot of the second block: it is never asked for
+            }
+        }), Optional.empty());
+        List<List<Integer>> committed = new ArrayList<>();
+        engine.run(c, blocks(4, 5, 1, 2), FIRST_ARGMAX, List.of(), new SplittableRandom(1), step -> {
+            committed.add(step.committed().getFirst());
+            return DenoisingListener.Decision.CONTINUE;
+        }, hooks);
+        assertEquals(5, c.tokens()[3]);
+        assertTrue(committed.stream().noneMatch(l -> l.contains(3)), committed.toString());
+    }
+
+    @Test
+    void aSamplerThatNeverCommitsFailsAtTheEndOfTheFirstBlock() {
+        RecordingBackend backend = new RecordingBackend();
+        DenoisingEngine engine = new DenoisingEngine(backend, model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 6);
+        Sampler lazy = (ctx, logits, random) -> StepDecision.none();
+        var e = assertThrows(Dream4jException.class, () -> engine.run(c, blocks(6, 7, 1, 2), lazy, List.of(),
+                new SplittableRandom(1), DenoisingListener.NONE));
+        assertTrue(e.getMessage().contains("sampler 'test'") && e.getMessage().contains("step 2")
+                && e.getMessage().contains("block 1 of 3"), e.getMessage());
+        assertEquals(2, backend.batches.size(), "raised at that step, not after running every block");
+    }
+
+    @Test
+    void aBlockSamplerThatNeverCommitsFailsOnItsFirstStep() {
+        RecordingBackend backend = new RecordingBackend();
+        DenoisingEngine engine = new DenoisingEngine(backend, model());
+        DenoisingEngine.Canvas c = engine.canvas(List.of(new int[]{1}), 4);
+        ResolvedGeneration settings = settings(4, 5, 1).withBlock(new BlockSettings(2, CacheMode.NONE, false, true, 0.5, 1.0, 0));
+        var e = assertThrows(Dream4jException.class, () -> engine.run(c, settings, (ctx, logits, random) -> StepDecision.none(),
+                List.of(), new SplittableRandom(1), DenoisingListener.NONE));
+        assertTrue(e.getMessage().contains("'test'") && e.getMessage().contains("step 1"), e.getMessage());
+        assertEquals(1, backend.batches.size());
+    }
+
+    @Test
+    void referenceDecodingEqualsOneBlockOverTheNewTokens() {
+        // the reference is the one-block, no-cache case: a block spanning every new slot decodes the same canvas
+        for (int steps : new int[]{2, 3, 5}) {
+            DenoisingEngine engine = new DenoisingEngine(new RecordingBackend(), model());
+            DenoisingEngine.Canvas reference = engine.canvas(List.of(new int[]{1, 2}), 3);
+            Sampler lastAll = (ctx, logits, random) -> ctx.info().isLast()
+                    ? new StepDecision(java.util.stream.IntStream.range(0, logits.rows()).toArray(), new int[logits.rows()])
+                    : FIRST_ARGMAX.step(ctx, logits, random);
+            engine.run(reference, settings(steps, 5, 2), lastAll, List.of(), new SplittableRandom(1), DenoisingListener.NONE);
+            DenoisingEngine.Canvas oneBlock = engine.canvas(List.of(new int[]{1, 2}), 3);
+            engine.run(oneBlock, blocks(steps, 5, 2, 3), lastAll, List.of(), new SplittableRandom(1), DenoisingListener.NONE);
+            assertArrayEquals(reference.tokens(), oneBlock.tokens(), "steps " + steps);
+        }
     }
 }
