@@ -5,8 +5,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +20,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,8 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * No file cites a document that does not exist. Code comments and docs point readers at repository documents
  * ({@code docs/dream-semantics.md} §3, {@code conformance-tests/RULES.md}, {@code QUANTIZATION.md}, markdown links with
  * {@code #anchors}); a citation that names a missing file or section sends the reader nowhere, and such citations rot
- * silently when a document moves. This test reads every java, md, proto, sh and xml file of the repository (not
- * {@code target/}, not hidden directories) and checks:
+ * silently when a document moves. This test reads every java, md, proto, sh and xml file of the repository and the
+ * scripts under {@code .ci/} (not {@code target/}, {@code node_modules/}, other hidden directories or what
+ * {@code .gitignore} lists at the root) and checks:
  * <ul>
  *   <li>every {@code *.md} name outside a URL resolves: a path, relative to the citing file or to the repository root; a
  *       bare name, next to the citing file or to exactly one document of that name in the repository;</li>
@@ -41,8 +44,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DocCitationTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Set<String> SCANNED = Set.of("java", "md", "proto", "sh", "xml");
-    /** Build output, dependencies, and what {@code .gitignore} lists at the root. */
-    static final Set<String> SKIPPED_DIRECTORIES = Set.of("target", "node_modules", "bench-out", "work");
+    /** Build output and installed dependencies, wherever they are. */
+    static final Set<String> SKIPPED_ANYWHERE = Set.of("target", "node_modules");
+    /** What {@code .gitignore} lists at the root. */
+    static final Set<String> SKIPPED_AT_ROOT = Set.of("bench-out", "work");
+    /** Hidden directories that hold project files (CI scripts, the Maven wrapper). */
+    static final Set<String> HIDDEN_KEPT = Set.of(".ci", ".github", ".mvn");
 
     /** A link to another site, text included (its text names the other project's file), or a bare URL. */
     static final Pattern URL = Pattern.compile("\\[[^\\]\\n]*\\]\\((?:https?|file)://[^)\\s]*\\)|\\b(?:https?|file)://[^\\s)>\\]`\"']+");
@@ -151,24 +158,31 @@ class DocCitationTest {
             return new Report(files.size(), citations, problems);
         }
 
-        /** Every java, md, proto, sh and xml file outside build output and hidden directories (.ci, .github and .mvn kept). */
+        /** The files the class comment lists, sorted. */
         List<Path> scannedFiles() throws IOException {
-            try (Stream<Path> walk = Files.walk(root)) {
-                return walk.filter(Files::isRegularFile)
-                        .filter(p -> SCANNED.contains(extension(p)))
-                        .filter(p -> {
-                            Path rel = root.relativize(p);
-                            for (int i = 0; i < rel.getNameCount() - 1; i++) {
-                                String dir = rel.getName(i).toString();
-                                if (SKIPPED_DIRECTORIES.contains(dir)
-                                        || dir.startsWith(".") && !Set.of(".ci", ".github", ".mvn").contains(dir)) {
-                                    return false;
-                                }
-                            }
-                            return true;
-                        })
-                        .sorted().toList();
-            }
+            List<Path> files = new ArrayList<>();
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+                    boolean skipped = !dir.equals(root) && (SKIPPED_ANYWHERE.contains(name)
+                            || dir.getParent().equals(root) && SKIPPED_AT_ROOT.contains(name)
+                            || name.startsWith(".") && !HIDDEN_KEPT.contains(name));
+                    return skipped ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    // scripts under .ci have no extension
+                    if (attrs.isRegularFile() && (SCANNED.contains(extension(file))
+                            || file.getParent().getFileName().toString().equals(".ci"))) {
+                        files.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+            files.sort(null);
+            return files;
         }
 
         private static String extension(Path p) {
