@@ -23,8 +23,8 @@ import java.util.Set;
 
 /**
  * The tiny-dream-code checkpoint shipped inside this jar: a really trained 4M-parameter Dream-architecture model
- * (see its README.md). {@link #directory()} unpacks it into a private per-user cache directory, so it can be opened
- * like any Hugging Face snapshot.
+ * (see {@code demo-model/src/main/resources/dev/dream4j/demo/tiny-dream-code/README.md}). {@link #directory()}
+ * unpacks it into a private per-user cache directory, so it can be opened like any Hugging Face snapshot.
  * <p>
  * The directory is {@code $XDG_CACHE_HOME/dream4j/<version>} (else {@code ~/.cache/dream4j/<version>}; the system
  * property {@code dream4j.cache} overrides the base). It is created with owner-only permissions, and before it is

@@ -13,7 +13,7 @@ import java.util.ServiceLoader;
 
 /**
  * Forward time of {@code java-cpu} (when on the class path) and ONNX Runtime CPU on the same synthetic fp32
- * checkpoint and canvas, and their ratio. See {@code BENCH.md}. Flags: {@code --layers --hidden --intermediate
+ * checkpoint and canvas, and their ratio. See {@code backend-onnx-cuda/BENCH.md}. Flags: {@code --layers --hidden --intermediate
  * --heads --kv-heads --vocab --length --batch --iters --threads --rows --int4} (rows: logits rows per forward,
  * default all; int4: also time the onnx backend with int4 MatMulNBits weights in blocks of this size).
  */
