@@ -77,11 +77,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         if (maxNewTokens != null) b.maxNewTokens(maxNewTokens);
         if (steps != null) b.steps(steps);
-        if (sampling.sampler != null) b.sampler(sampling.sampler);
-        if (sampling.temperature != null) b.temperature(sampling.temperature);
-        if (sampling.topP != null) b.topP(sampling.topP);
-        if (sampling.topK != null) b.topK(sampling.topK);
-        if (sampling.algTemp != null) b.algTemp(sampling.algTemp);
+        sampling.applyTo(b);
         if (sampling.seed != null) b.seed(sampling.seed);
         if (eps != null) b.eps(eps);
         if (padPenalty != null) b.padPenalty(padPenalty);

@@ -9,7 +9,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -92,6 +94,7 @@ record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, 
         if (body.raw("early_stop") != null) {
             b.earlyStop(body.bool("early_stop", true));
         }
+        options(body).forEach(b::option);
         b.numReturnSequences(body.integer("n", 1, config.maxN()).orElse(1));
         boolean stream = kind == Kind.DENOISE || body.bool("stream", false);
         boolean includeUsage = false;
@@ -114,6 +117,34 @@ record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, 
             throw ApiException.invalid("prompt", "/v1/denoise takes one prompt");
         }
         return new GenSpec(request, stream, includeUsage, stop, delay);
+    }
+
+    /**
+     * The {@code options} object: settings of the selected sampler and logits processors by the names they declare,
+     * each a JSON number, boolean or string (null = not set). Typed and range-checked against the declarations when the
+     * request is resolved, as on the CLI and the API; an error names {@code options.<name>}.
+     */
+    static Map<String, Object> options(Body body) {
+        Object o = body.raw("options");
+        if (o == null) {
+            return Map.of();
+        }
+        if (!(o instanceof JsonObject object)) {
+            throw Body.wrongType("options", "an object of option names to values", o);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String name : object.fieldNames()) {
+            Object v = object.getValue(name);
+            switch (v) {
+                case null -> {
+                }
+                case String s -> out.put(name, s);
+                case Boolean bool -> out.put(name, bool);
+                case Number n -> out.put(name, n);
+                default -> throw Body.wrongType("options." + name, "a number, a boolean or a string", v);
+            }
+        }
+        return out;
     }
 
     /** OpenAI fields this server does not implement: refused rather than silently ignored. */

@@ -1,5 +1,9 @@
 package dev.dream4j.kernel.plugin;
 
+import dev.dream4j.api.OptionSpec;
+
+import java.util.List;
+
 /**
  * One discovered provider, as {@code dream4j plugins} lists it.
  *
@@ -13,8 +17,21 @@ package dev.dream4j.kernel.plugin;
  * @param available   whether it can run on this machine (backends check their libraries cheaply)
  * @param unavailableReason why it cannot, empty when available
  * @param implementation the provider's class name
+ * @param options     the options it declares (samplers, logits processors); empty for the other kinds
  */
 public record PluginDescriptor(PluginKind kind, String name, int priority, String description, String module,
                                String version, String origin, boolean available, String unavailableReason,
-                               String implementation) {
+                               String implementation, List<OptionSpec> options) {
+
+    public PluginDescriptor {
+        options = List.copyOf(options);
+    }
+
+    /** A descriptor of a plug-in without options. */
+    public PluginDescriptor(PluginKind kind, String name, int priority, String description, String module,
+                            String version, String origin, boolean available, String unavailableReason,
+                            String implementation) {
+        this(kind, name, priority, description, module, version, origin, available, unavailableReason, implementation,
+                List.of());
+    }
 }
