@@ -205,11 +205,21 @@ public final class RequestResolver {
         return out;
     }
 
+    /** The first owner (the sampler) always by itself; owners declaring nothing after it in one group, to stay short. */
     private static String declarations(List<OptionOwner> owners) {
         List<String> parts = new ArrayList<>();
-        for (OptionOwner owner : owners) {
-            parts.add(owner.plugin() + " declares " + (owner.options().isEmpty() ? "none"
-                    : owner.options().stream().map(o -> o.name() + " (" + o.type().describe() + ")").toList()));
+        List<String> none = new ArrayList<>();
+        for (int i = 0; i < owners.size(); i++) {
+            OptionOwner owner = owners.get(i);
+            if (i > 0 && owner.options().isEmpty()) {
+                none.add(owner.plugin());
+            } else {
+                parts.add(owner.plugin() + " declares " + (owner.options().isEmpty() ? "none"
+                        : owner.options().stream().map(o -> o.name() + " (" + o.type().describe() + ")").toList()));
+            }
+        }
+        if (!none.isEmpty()) {
+            parts.add(String.join(", ", none) + (none.size() == 1 ? " declares none" : " declare none"));
         }
         return parts.isEmpty() ? "no plug-in declares options" : String.join("; ", parts);
     }
