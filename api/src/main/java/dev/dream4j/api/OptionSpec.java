@@ -57,16 +57,35 @@ public record OptionSpec(String name, Type type, Object defaultValue, String des
 
         @Override
         public String describe() {
+            if (min == Long.MIN_VALUE && max == Long.MAX_VALUE) {
+                return "an integer";
+            }
+            // "an integer >= 1" rather than "in [1, 2147483647]": the top of an int is a bound of the type, not a rule
+            if (max == Integer.MAX_VALUE || max == Long.MAX_VALUE) {
+                return "an integer >= " + min;
+            }
             return "an integer in [" + min + ", " + max + "]";
         }
     }
 
-    /** A finite number in {@code [min, max]}. */
-    public record NumberType(double min, double max) implements Type {
+    /**
+     * A finite number between {@code min} and {@code max}, each end included unless marked exclusive
+     * ({@code top_p} is in (0, 1]).
+     */
+    public record NumberType(double min, double max, boolean minExclusive, boolean maxExclusive) implements Type {
         public NumberType {
-            if (!(min <= max) || Double.isNaN(min) || Double.isNaN(max)) {
-                throw new Dream4jException("number option range [" + min + ", " + max + "] is empty");
+            if (!(min <= max) || Double.isNaN(min) || Double.isNaN(max) || (min == max && (minExclusive || maxExclusive))) {
+                throw new Dream4jException("number option range " + range(min, max, minExclusive, maxExclusive) + " is empty");
             }
+        }
+
+        /** Both ends included. */
+        public NumberType(double min, double max) {
+            this(min, max, false, false);
+        }
+
+        boolean allows(double v) {
+            return Double.isFinite(v) && (minExclusive ? v > min : v >= min) && (maxExclusive ? v < max : v <= max);
         }
 
         @Override
@@ -76,7 +95,14 @@ public record OptionSpec(String name, Type type, Object defaultValue, String des
 
         @Override
         public String describe() {
-            return "a number in [" + format(min) + ", " + format(max) + "]";
+            if (max == Double.MAX_VALUE && !maxExclusive) {
+                return "a finite number " + (minExclusive ? "> " : ">= ") + format(min);
+            }
+            return "a number in " + range(min, max, minExclusive, maxExclusive);
+        }
+
+        private static String range(double min, double max, boolean minExclusive, boolean maxExclusive) {
+            return (minExclusive ? "(" : "[") + format(min) + ", " + format(max) + (maxExclusive ? ")" : "]");
         }
     }
 
@@ -154,6 +180,20 @@ public record OptionSpec(String name, Type type, Object defaultValue, String des
         }
     }
 
+    /**
+     * {@code raw} typed by {@code type} for a parameter that is not a plug-in option (the request's own fields,
+     * {@link GenerationParameter}).
+     *
+     * @throws InvalidRequestException naming {@code parameter}, the type and range, and the value
+     */
+    static Object typed(Type type, String parameter, Object raw) {
+        try {
+            return check(type, raw);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(parameter, parameter + " must be " + type.describe() + ", got " + quote(raw));
+        }
+    }
+
     private static Object check(Type type, Object raw) {
         if (raw == null) {
             throw new IllegalArgumentException();
@@ -186,7 +226,7 @@ public record OptionSpec(String name, Type type, Object defaultValue, String des
                     case String s -> parseDouble(s.trim());
                     default -> throw new IllegalArgumentException();
                 };
-                if (!Double.isFinite(v) || v < t.min() || v > t.max()) {
+                if (!t.allows(v)) {
                     throw new IllegalArgumentException();
                 }
                 yield v;

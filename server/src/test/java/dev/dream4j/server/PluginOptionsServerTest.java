@@ -73,6 +73,17 @@ class PluginOptionsServerTest {
         assertError(entropy, "options.token", "sampler 'entropy' declares none");
     }
 
+    @Test
+    void builtInFieldsAreCheckedByTheTableTheCliUses() throws Exception {
+        // the same words as `dream4j generate --top-p 1.5` (GenerationParameter.ALL)
+        assertError(completion(new JsonObject()).put("top_p", 1.5), "top_p", "top_p must be a number in (0, 1], got 1.5");
+        assertError(completion(new JsonObject()).put("steps", 0), "steps", "steps must be an integer >= 1, got 0");
+        assertError(completion(new JsonObject()).put("cache", "triple"), "cache", "cache must be one of [none, prefix, dual]");
+        // fields the table has and this server did not read before: guidance, and top_k 0 (= no filter, as in the API)
+        assertEquals(200, http.post("/v1/completions", new JsonObject().put("prompt", "x").put("max_tokens", 2).put("steps", 2)
+                .put("top_k", 0).put("cfg_scale", 0.5)).statusCode());
+    }
+
     private static void assertError(JsonObject body, String param, String message) throws Exception {
         HttpResponse<String> r = http.post("/v1/completions", body);
         assertEquals(400, r.statusCode(), r.body());
