@@ -6,7 +6,10 @@
 #   3. `./dream4j plugins --plugins DIR` must list `left-to-right` with the jar's path as its origin and report the
 #      broken jars without failing;
 #   4. `./dream4j generate --model demo --plugins DIR --sampler left-to-right --temperature 0 --json` must run, and
-#      its generated ids must differ from `--sampler entropy` at the same settings.
+#      its generated ids must differ from `--sampler entropy` at the same settings;
+#   5. the sampler's own option, set from the command line without rebuilding anything: `plugins` documents
+#      `margin`, `--option margin=0.9` commits differently from the default, and an unknown option or an
+#      out-of-range margin exits with 2 and an error naming the plug-in.
 # Exits non-zero on the first failed check. Extra Maven arguments: EXAMPLE_MAVEN_ARGS (for example "-o").
 # SKIP_SDK_INSTALL=1 skips installing dream4j-spi and dream4j-conformance-tests first (when `./mvnw install` just ran).
 # Keeps the plug-ins directory and the logs when KEEP_WORK=1.
@@ -46,7 +49,7 @@ echo "run-example: dream4j at $root, JAVA_HOME=$JAVA_HOME"
 # 0. The SDK the example builds against: dream4j-spi and dream4j-conformance-tests (and what they need) in the local
 #    Maven repository. `.ci/run` only verifies, so install them here (tests already ran; up to date classes are reused).
 if [ "${SKIP_SDK_INSTALL:-0}" != 1 ]; then
-  echo "[0/4] installing the dream4j SDK modules the example needs (spi, conformance-tests) into the local repository"
+  echo "[0/5] installing the dream4j SDK modules the example needs (spi, conformance-tests) into the local repository"
   # shellcheck disable=SC2086
   (cd "$root" && ./mvnw -B -q ${EXAMPLE_MAVEN_ARGS:-} install -DskipTests -pl spi,conformance-tests -am) \
       >"$work/sdk.out" 2>"$work/sdk.err" || fail "installing dream4j-spi and dream4j-conformance-tests"
@@ -54,7 +57,7 @@ if [ "${SKIP_SDK_INSTALL:-0}" != 1 ]; then
 fi
 
 # 1. Build the plug-in outside the reactor, against the installed SDK: compiles, runs the conformance suite, jars.
-echo "[1/4] building examples/third-party-sampler (tests = SamplerConformance)"
+echo "[1/5] building examples/third-party-sampler (tests = SamplerConformance)"
 # shellcheck disable=SC2086
 if ! (cd "$root" && ./mvnw -B -q ${EXAMPLE_MAVEN_ARGS:-} -f examples/third-party-sampler/pom.xml verify) \
     >"$work/build.out" 2>"$work/build.err"; then
@@ -73,7 +76,7 @@ conf_tests=$(attr tests); conf_failed=$(( $(attr failures) + $(attr errors) )); 
 pass "built ${jars[0]#"$root"/}; SamplerConformance: $conf_tests rules run, $conf_failed failed, $conf_skipped skipped"
 
 # 2. A plug-ins directory: the good jar and two broken ones (sorted first, so they are met before the good one).
-echo "[2/4] plug-ins directory $work/plugins"
+echo "[2/5] plug-ins directory $work/plugins"
 plugins="$work/plugins"
 mkdir -p "$plugins" "$work/broken/META-INF/services"
 good="$plugins/left-to-right-sampler.jar"
@@ -87,7 +90,7 @@ pass "good jar + a-broken-sampler.jar (services name a missing class) + b-corrup
 dream4j() { "$root/dream4j" "$@"; }
 
 # 3. Discovery: listed, origin = the jar's path, broken jars reported and skipped.
-echo "[3/4] ./dream4j plugins --plugins DIR"
+echo "[3/5] ./dream4j plugins --plugins DIR"
 dream4j plugins --plugins "$plugins" >"$work/plugins.out" 2>"$work/plugins.err" || fail "'dream4j plugins' exited with $?"
 line=$(grep -E '^sampler +left-to-right ' "$work/plugins.out" || true)
 [ -n "$line" ] || fail "left-to-right is not listed by 'dream4j plugins'"
@@ -109,7 +112,7 @@ pass "plugins --json: origin = $good"
 # 4. Generation through the plug-in, compared with the built-in entropy sampler at the same settings.
 #    32 tokens in 8 steps (4 per step): with one token per step the tiny demo model happens to produce the same
 #    text under both orders, so several tokens per step make the order visible.
-echo "[4/4] ./dream4j generate --model demo --sampler left-to-right vs entropy"
+echo "[4/5] ./dream4j generate --model demo --sampler left-to-right vs entropy"
 mkdir -p "$work/empty"
 settings=(--model demo --temperature 0 --seed 7 --max-new-tokens 32 --steps 8 --json --no-progress
           --prompt "def fibonacci(n):")
@@ -137,7 +140,41 @@ fi
 grep -q "unknown sampler 'left-to-right'" "$work/none.err" || fail "without the plug-ins directory the error is not 'unknown sampler'"
 pass "without the plug-ins directory '--sampler left-to-right' is refused: unknown sampler"
 
+# 5. The plug-in's own option (declared by LeftToRightSamplerProvider.options()), set from the command line.
+echo "[5/5] ./dream4j generate --sampler left-to-right --option margin=..."
+grep -qE '^ +--option margin=NUMBER +a number in \[0, 1\], default 0' "$work/plugins.out" \
+  || fail "'dream4j plugins' does not document left-to-right's margin option"
+grep -q '"options":\[{"name":"margin","type":"number","min":0.0,"max":1.0,"default":0.0' "$work/plugins-json.out" \
+  || fail "'plugins --json' does not list the margin option with its range and default"
+pass "plugins (plain and --json) document margin: number in [0, 1], default 0"
+dream4j generate "${settings[@]}" --plugins "$plugins" --sampler left-to-right --option margin=0 >"$work/margin0.out" 2>/dev/null \
+  || fail "--option margin=0 failed"
+[ "$(ids "$work/margin0.out")" = "$ltr_ids" ] || fail "--option margin=0 (the default) changed the output"
+pass "--option margin=0 (the default) gives the ids of the run without the option"
+dream4j generate "${settings[@]}" --plugins "$plugins" --sampler left-to-right --option margin=0.9 >"$work/margin.out" 2>"$work/margin.err" \
+  || fail "--option margin=0.9 exited with $?"
+margin_ids=$(ids "$work/margin.out")
+n_margin=$(tr ',' '\n' <<<"$margin_ids" | grep -c .)
+[ "$n_margin" -eq 32 ] || fail "with margin 0.9 left-to-right generated $n_margin ids, expected 32 (no mask left)"
+[ "$margin_ids" != "$ltr_ids" ] || fail "--option margin=0.9 produced the same ids as margin 0: $margin_ids"
+pass "--option margin=0.9 commits differently (32 ids, no mask left), no rebuild"
+set +e
+dream4j generate "${settings[@]}" --plugins "$plugins" --sampler left-to-right --option margn=0.5 >/dev/null 2>"$work/unknown.err"
+unknown_exit=$?
+dream4j generate "${settings[@]}" --plugins "$plugins" --sampler left-to-right --option margin=1.5 >/dev/null 2>"$work/range.err"
+range_exit=$?
+set -e
+[ "$unknown_exit" -eq 2 ] || fail "an unknown option exited with $unknown_exit, expected 2"
+grep -q "options.margn: no selected plug-in declares option 'margn'; sampler 'left-to-right' declares \[margin" "$work/unknown.err" \
+  || fail "the unknown-option error does not name the plug-in and what it declares: $(cat "$work/unknown.err")"
+pass "--option margn=0.5: exit 2, $(grep -m1 '^error' "$work/unknown.err" | cut -c1-110)..."
+[ "$range_exit" -eq 2 ] || fail "margin 1.5 exited with $range_exit, expected 2"
+grep -q "option 'margin' of sampler 'left-to-right' must be a number in \[0, 1\], got '1.5'" "$work/range.err" \
+  || fail "the out-of-range error does not name the plug-in and the range: $(cat "$work/range.err")"
+pass "--option margin=1.5: exit 2, $(grep -m1 '^error' "$work/range.err")"
+
 echo
 echo "run-example: PASSED ($checks checks)"
-echo "  left-to-right ids: [$ltr_ids]"
-echo "  entropy ids:       [$entropy_ids]"
+echo "  left-to-right ids:             [$ltr_ids]"
+echo "  left-to-right ids, margin 0.9: [$margin_ids]"
+echo "  entropy ids:                   [$entropy_ids]"

@@ -1,7 +1,10 @@
 package dev.dream4j.api;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -38,6 +41,10 @@ import java.util.OptionalLong;
  *                            Empty = on for the block samplers, off otherwise
  * @param cfgScale            classifier-free guidance (LLaDA's {@code cfg_scale}): each step also runs the canvas with
  *                            the prompt masked, and the logits become {@code u + (s + 1)(c - u)}; empty or 0 = off
+ * @param options             settings of the selected sampler and logits processors, by the names they declare
+ *                            ({@link OptionSpec}); raw values (a {@link String} as typed on a command line, a
+ *                            {@link Number}, a {@link Boolean}), typed and checked against the declarations when the
+ *                            request meets a model; an option no selected plug-in declares is an error there
  */
 public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, OptionalInt maxLength,
                                 OptionalInt steps, Optional<String> sampler, OptionalDouble temperature,
@@ -45,7 +52,18 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
                                 OptionalDouble padPenalty, OptionalLong seed, int numReturnSequences,
                                 OptionalInt blockLength, Optional<CacheMode> cache, OptionalDouble threshold,
                                 OptionalDouble factor, Optional<Boolean> earlyStop, GenerationHooks hooks,
-                                OptionalDouble cfgScale) {
+                                OptionalDouble cfgScale, Map<String, Object> options) {
+
+    /** A request without plug-in options (the signature before {@link OptionSpec} existed). */
+    public GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, OptionalInt maxLength, OptionalInt steps,
+                             Optional<String> sampler, OptionalDouble temperature, OptionalDouble topP, OptionalInt topK,
+                             OptionalDouble algTemp, OptionalDouble eps, OptionalDouble padPenalty, OptionalLong seed,
+                             int numReturnSequences, OptionalInt blockLength, Optional<CacheMode> cache,
+                             OptionalDouble threshold, OptionalDouble factor, Optional<Boolean> earlyStop,
+                             GenerationHooks hooks, OptionalDouble cfgScale) {
+        this(prompts, maxNewTokens, maxLength, steps, sampler, temperature, topP, topK, algTemp, eps, padPenalty, seed,
+                numReturnSequences, blockLength, cache, threshold, factor, earlyStop, hooks, cfgScale, Map.of());
+    }
 
     /** A request without guidance. */
     public GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, OptionalInt maxLength, OptionalInt steps,
@@ -125,6 +143,24 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
         if (factor.isPresent() && !(factor.getAsDouble() > 0 && Double.isFinite(factor.getAsDouble()))) {
             throw new InvalidRequestException("factor", "factor must be a finite number > 0, got " + factor.getAsDouble());
         }
+        options = copyOptions(options);
+    }
+
+    /** A sorted, immutable copy (errors then name the first bad option the same way on every run). */
+    private static Map<String, Object> copyOptions(Map<String, Object> options) {
+        Objects.requireNonNull(options, "options");
+        TreeMap<String, Object> copy = new TreeMap<>();
+        options.forEach((name, value) -> {
+            if (name == null || name.isBlank()) {
+                throw new InvalidRequestException("options", "an option needs a name");
+            }
+            if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
+                throw new InvalidRequestException("options." + name, "option '" + name
+                        + "' must be a string, a number or a boolean, got " + (value == null ? "null" : value.getClass().getSimpleName()));
+            }
+            copy.put(name, value);
+        });
+        return Collections.unmodifiableSortedMap(copy);
     }
 
     private static void positive(String name, OptionalInt value) {
@@ -160,6 +196,7 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
         b.earlyStop = earlyStop;
         b.hooks = hooks;
         b.cfgScale = cfgScale;
+        b.options.putAll(options);
         return b;
     }
 
@@ -185,6 +222,7 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
         private OptionalDouble threshold = OptionalDouble.empty();
         private OptionalDouble factor = OptionalDouble.empty();
         private Optional<Boolean> earlyStop = Optional.empty();
+        private final Map<String, Object> options = new TreeMap<>();
 
         private Builder() {
         }
@@ -319,10 +357,31 @@ public record GenerationRequest(List<Prompt> prompts, OptionalInt maxNewTokens, 
             return this;
         }
 
+        /**
+         * A setting of the selected sampler or of a logits processor, by the name the plug-in declares
+         * ({@link OptionSpec}): a {@link String} (as typed on a command line), a {@link Number} or a {@link Boolean}.
+         * {@code null} removes it. Checked against the declarations when the request meets a model.
+         */
+        public Builder option(String name, Object value) {
+            Objects.requireNonNull(name, "name");
+            if (value == null) {
+                options.remove(name);
+            } else {
+                options.put(name, value);
+            }
+            return this;
+        }
+
+        /** {@link #option} for each entry. */
+        public Builder options(Map<String, ?> values) {
+            values.forEach(this::option);
+            return this;
+        }
+
         public GenerationRequest build() {
             return new GenerationRequest(prompts, maxNewTokens, maxLength, steps, sampler, temperature, topP, topK,
                     algTemp, eps, padPenalty, seed, numReturnSequences, blockLength, cache, threshold, factor, earlyStop,
-                    hooks, cfgScale);
+                    hooks, cfgScale, options);
         }
     }
 }

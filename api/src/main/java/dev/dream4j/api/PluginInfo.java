@@ -1,5 +1,6 @@
 package dev.dream4j.api;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,10 +16,11 @@ import java.util.Objects;
  * @param available         whether it can run on this machine (backends check their libraries cheaply)
  * @param unavailableReason why it cannot, empty when available
  * @param implementation    the provider's class name
+ * @param options           the options it declares (samplers, logits processors); empty for the other kinds
  */
 public record PluginInfo(PluginKind kind, String name, int priority, String description, String module,
                          String version, String origin, boolean available, String unavailableReason,
-                         String implementation) {
+                         String implementation, List<OptionSpec> options) {
     public PluginInfo {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(name, "name");
@@ -28,5 +30,13 @@ public record PluginInfo(PluginKind kind, String name, int priority, String desc
         origin = Objects.requireNonNullElse(origin, "built-in");
         unavailableReason = Objects.requireNonNullElse(unavailableReason, "");
         implementation = Objects.requireNonNullElse(implementation, "");
+        options = List.copyOf(options);
+    }
+
+    /** A plug-in that declares no options. */
+    public PluginInfo(PluginKind kind, String name, int priority, String description, String module, String version,
+                      String origin, boolean available, String unavailableReason, String implementation) {
+        this(kind, name, priority, description, module, version, origin, available, unavailableReason, implementation,
+                List.of());
     }
 }

@@ -1,6 +1,7 @@
 package dev.dream4j.api;
 
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -37,4 +38,10 @@ public interface PreparedGeneration {
 
     /** The block length when the request runs block decoding (block length, cache, a block sampler). */
     OptionalInt blockLength();
+
+    /**
+     * The plug-in options as they run: each declared by the selected sampler or an active logits processor, typed,
+     * with the declared defaults filled in.
+     */
+    Map<String, Object> options();
 }

@@ -186,11 +186,7 @@ final class EvalCommand implements Callable<Integer> {
     private GenerationRequest.Builder baseRequest() {
         GenerationRequest.Builder b = GenerationRequest.builder().maxNewTokens(maxNewTokens);
         if (steps != null) b.steps(steps);
-        if (sampling.sampler != null) b.sampler(sampling.sampler);
-        if (sampling.temperature != null) b.temperature(sampling.temperature);
-        if (sampling.topP != null) b.topP(sampling.topP);
-        if (sampling.topK != null) b.topK(sampling.topK);
-        if (sampling.algTemp != null) b.algTemp(sampling.algTemp);
+        sampling.applyTo(b);
         decoding.applyTo(b);
         return b;
     }

@@ -3,6 +3,7 @@ package dev.dream4j.cli;
 import dev.dream4j.api.DiffusionLM;
 import dev.dream4j.api.ChatMessage;
 import dev.dream4j.api.DenoisingListener;
+import dev.dream4j.api.GenerationParameter;
 import dev.dream4j.api.GenerationRequest;
 import dev.dream4j.api.GenerationResult;
 import picocli.CommandLine.ArgGroup;
@@ -41,19 +42,19 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions sampling = new SamplingOptions();
 
-    @Option(names = "--max-new-tokens", paramLabel = "N", description = "Masked positions to fill (default: the checkpoint's).")
+    @Option(names = "--max-new-tokens", paramLabel = "N")
     Integer maxNewTokens;
 
-    @Option(names = "--steps", paramLabel = "S", description = "Denoising steps (default: the checkpoint's).")
+    @Option(names = "--steps", paramLabel = "S")
     Integer steps;
 
-    @Option(names = "--eps", paramLabel = "E", description = "Last time value of the schedule (default 1e-3).")
+    @Option(names = "--eps", paramLabel = "E")
     Double eps;
 
-    @Option(names = "--pad-penalty", paramLabel = "X", description = "Dream-Coder's annealed pad/eos penalty (0 = off).")
+    @Option(names = "--pad-penalty", paramLabel = "X")
     Double padPenalty;
 
-    @Option(names = "--num-return-sequences", paramLabel = "N", defaultValue = "1", description = "Samples per prompt.")
+    @Option(names = "--num-return-sequences", paramLabel = "N", defaultValue = "1")
     int numReturnSequences;
 
     @Mixin
@@ -75,18 +76,15 @@ final class GenerateCommand implements Callable<Integer> {
         } else {
             b.promptIds(Ids.parse("prompt_ids", source.promptIds));
         }
-        if (maxNewTokens != null) b.maxNewTokens(maxNewTokens);
-        if (steps != null) b.steps(steps);
-        if (sampling.sampler != null) b.sampler(sampling.sampler);
-        if (sampling.temperature != null) b.temperature(sampling.temperature);
-        if (sampling.topP != null) b.topP(sampling.topP);
-        if (sampling.topK != null) b.topK(sampling.topK);
-        if (sampling.algTemp != null) b.algTemp(sampling.algTemp);
-        if (sampling.seed != null) b.seed(sampling.seed);
-        if (eps != null) b.eps(eps);
-        if (padPenalty != null) b.padPenalty(padPenalty);
+        GenerationParameter.of("max_new_tokens").apply(b, maxNewTokens);
+        GenerationParameter.of("steps").apply(b, steps);
+        sampling.applyTo(b);
+        GenerationParameter.of("seed").apply(b, sampling.seed);
+        GenerationParameter.of("eps").apply(b, eps);
+        GenerationParameter.of("pad_penalty").apply(b, padPenalty);
         decoding.applyTo(b);
-        b.numReturnSequences(OptionLimits.check("--num-return-sequences", numReturnSequences, 1, OptionLimits.MAX_RETURN_SEQUENCES));
+        GenerationParameter.of("num_return_sequences").apply(b, numReturnSequences);
+        OptionLimits.check("--num-return-sequences", numReturnSequences, 1, OptionLimits.MAX_RETURN_SEQUENCES);
         GenerationRequest request = b.build();
 
         PrintWriter out = spec.commandLine().getOut();

@@ -61,6 +61,7 @@ final class InfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        sampling.refuseOptions("infill");
         Prompt pre = prompt("prefix", prefix.text, prefix.file, prefix.ids);
         Prompt suf = prompt("suffix", suffix.text, suffix.file, suffix.ids);
         InfillRequest.Builder b = InfillRequest.builder(pre, suf).initialMasks(initialMasks).maxNewTokens(maxNewTokens)

@@ -2,6 +2,7 @@ package dev.dream4j.cli;
 
 import dev.dream4j.Dream4j;
 import dev.dream4j.api.PluginInfo;
+import dev.dream4j.api.OptionSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -13,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "plugins", description = "List every plug-in found: kind, name, priority, module, version, origin.")
+@Command(name = "plugins", description = "List every plug-in found: kind, name, priority, module, version, origin, and the options it declares (set with --option KEY=VALUE, the server's \"options\" object or GenerationRequest.Builder.option).")
 final class PluginsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,6 +46,7 @@ final class PluginsCommand implements Callable<Integer> {
                 m.put("origin", d.origin());
                 m.put("class", d.implementation());
                 m.put("description", d.description());
+                m.put("options", d.options().stream().map(PluginsCommand::toJson).toList());
                 return m;
             }).toList()));
         } else {
@@ -56,6 +58,10 @@ final class PluginsCommand implements Callable<Integer> {
             for (PluginInfo d : all) {
                 out.printf(format, d.kind().label(), d.name(), d.priority(), d.available() ? "yes" : "no", d.module(),
                         d.version().isEmpty() ? "-" : d.version(), d.origin());
+                for (OptionSpec o : d.options()) {
+                    out.printf("    --option %s=%s  %s, default %s%s%n", o.name(), o.type().id().toUpperCase(java.util.Locale.ROOT),
+                            o.type().describe(), o.defaultValue(), o.description().isEmpty() ? "" : ": " + o.description());
+                }
             }
         }
         for (PluginInfo d : all) {
@@ -66,5 +72,32 @@ final class PluginsCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return 0;
+    }
+
+    /** One declared option as {@code plugins --json} lists it: name, type, range or choices, default, description. */
+    static Map<String, Object> toJson(OptionSpec o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", o.name());
+        m.put("type", o.type().id());
+        switch (o.type()) {
+            case OptionSpec.IntegerType t -> {
+                m.put("min", t.min());
+                m.put("max", t.max());
+            }
+            case OptionSpec.NumberType t -> {
+                m.put("min", t.min());
+                m.put("max", t.max());
+            }
+            case OptionSpec.StringType t -> {
+                if (!t.choices().isEmpty()) {
+                    m.put("choices", t.choices());
+                }
+            }
+            case OptionSpec.BooleanType t -> {
+            }
+        }
+        m.put("default", o.defaultValue());
+        m.put("description", o.description());
+        return m;
     }
 }

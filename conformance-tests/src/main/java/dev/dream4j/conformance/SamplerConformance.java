@@ -1,5 +1,7 @@
 package dev.dream4j.conformance;
 
+import dev.dream4j.api.InvalidRequestException;
+import dev.dream4j.api.OptionSpec;
 import dev.dream4j.spi.SpiVersion;
 import dev.dream4j.spi.sampling.MaskedLogits;
 import dev.dream4j.spi.sampling.Sampler;
@@ -11,12 +13,18 @@ import dev.dream4j.spi.sampling.StepInfo;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -65,10 +73,27 @@ public abstract class SamplerConformance {
         return new SamplerHarness(vocab(), length, prompt);
     }
 
+    /**
+     * Option values (raw, as a request would pass them) the rules run the sampler with, on top of the defaults it
+     * declares in {@link SamplerProvider#options()}. Rule S11 also runs every declared option at its boundaries.
+     */
+    protected Map<String, Object> options() {
+        return Map.of();
+    }
+
     private Sampler sampler(SamplingParams params) {
-        Sampler s = provider().create(params);
+        Sampler s = create(params);
         assertNotNull(s, "[S0] create returned null");
         return s;
+    }
+
+    /** A sampler for {@code params} with the options a request would resolve: declared defaults, then {@link #options()}. */
+    private Sampler create(SamplingParams params) {
+        return create(params, options());
+    }
+
+    private Sampler create(SamplingParams params, Map<String, Object> requested) {
+        return provider().create(SamplerHarness.withOptions(provider(), params, requested));
     }
 
     private static final double[][] SETTINGS = {{0.0, 0.0}, {1.0, 0.0}, {0.7, 0.5}, {0.0, 0.5}};
@@ -80,7 +105,7 @@ public abstract class SamplerConformance {
         assertTrue(p.name().matches("[a-z0-9][a-z0-9._-]*"), "[S0] name must be lower-case, digits, '-', '_' or '.': " + p.name());
         assertEquals(SpiVersion.MAJOR, p.spiVersion(), "[S0] built against another SPI major version");
         assertNotNull(p.description(), "[S0] description");
-        assertNotNull(p.create(SamplerHarness.params(0, 0, 4)), "[S0] create returned null");
+        assertNotNull(create(SamplerHarness.params(0, 0, 4)), "[S0] create returned null");
     }
 
     @Test
@@ -126,7 +151,7 @@ public abstract class SamplerConformance {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread t = new Thread(() -> {
                 try {
-                    second.set(harness(12, 2, 6).run(provider().create(params), params, SamplerHarness.gaussian(21, 1f), SamplerHarness.seeded(99)));
+                    second.set(harness(12, 2, 6).run(create(params), params, SamplerHarness.gaussian(21, 1f), SamplerHarness.seeded(99)));
                 } catch (Throwable e) {
                     failure.set(e);
                 }
@@ -258,4 +283,48 @@ public abstract class SamplerConformance {
         }
     }
 
+    @Test
+    public void rule_S11_declaredOptionsAreUsable() {
+        SamplerProvider p = provider();
+        List<OptionSpec> declared = p.options();
+        assertNotNull(declared, "[S11] options() returned null");
+        Assumptions.assumeFalse(declared.isEmpty(), "the sampler declares no options");
+        String plugin = "sampler '" + p.name() + "'";
+        assertEquals(declared.size(), new HashSet<>(declared.stream().map(OptionSpec::name).toList()).size(),
+                "[S11] an option name is declared twice: " + declared.stream().map(OptionSpec::name).toList());
+        for (OptionSpec o : declared) {
+            assertTrue(!o.description().isBlank(), "[S11] option '" + o.name() + "' has no description");
+            assertEquals(o.defaultValue(), o.parse(plugin, o.defaultValue()), "[S11] option '" + o.name() + "': its default does not parse to itself");
+            assertEquals(o.defaultValue(), o.parse(plugin, String.valueOf(o.defaultValue())),
+                    "[S11] option '" + o.name() + "': its default typed on a command line parses to another value");
+            Object wrong = o.type() instanceof OptionSpec.StringType ? Boolean.TRUE : "not-a-" + o.type().id();
+            InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> o.parse(plugin, wrong),
+                    "[S11] option '" + o.name() + "' accepted " + wrong);
+            assertEquals("options." + o.name(), e.parameter(), "[S11] the error names another parameter");
+            for (Object value : boundaries(o)) {
+                Map<String, Object> requested = new TreeMap<>(options());
+                requested.put(o.name(), value);
+                for (double[] s : new double[][]{{0.0, 0.0}, {1.0, 0.0}}) {
+                    SamplingParams params = SamplerHarness.params(s[0], s[1], 5);
+                    // S1 at the boundary (SamplerHarness.apply checks every commit), then S5: equal rows end unmasked
+                    harness(14, 3, 7, 5).run(create(params, requested), params, SamplerHarness.gaussian(11, 2f), SamplerHarness.seeded(5));
+                    SamplerHarness.Run run = harness(12, 4, 4).run(create(params, requested), params, SamplerHarness.gaussian(8, 2f), SamplerHarness.seeded(8));
+                    assertTrue(Arrays.stream(run.canvas()).noneMatch(tok -> tok == vocab() - 1),
+                            "[S11] with " + o.name() + " = " + value + " a full run left masks");
+                }
+            }
+        }
+    }
+
+    /** The values S11 runs an option at: its default and the ends of its range, or every choice. */
+    private static List<Object> boundaries(OptionSpec o) {
+        List<Object> out = new ArrayList<>(List.of(o.defaultValue()));
+        switch (o.type()) {
+            case OptionSpec.BooleanType b -> out.addAll(List.of(true, false));
+            case OptionSpec.IntegerType t -> out.addAll(List.of(t.min(), t.max()));
+            case OptionSpec.NumberType t -> out.addAll(List.of(t.min(), t.max()));
+            case OptionSpec.StringType t -> out.addAll(t.choices());
+        }
+        return out.stream().distinct().toList();
+    }
 }

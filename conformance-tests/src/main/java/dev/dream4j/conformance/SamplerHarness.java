@@ -1,8 +1,10 @@
 package dev.dream4j.conformance;
 
+import dev.dream4j.api.OptionSpec;
 import dev.dream4j.spi.backend.Logits;
 import dev.dream4j.spi.sampling.MaskedLogits;
 import dev.dream4j.spi.sampling.Sampler;
+import dev.dream4j.spi.sampling.SamplerProvider;
 import dev.dream4j.spi.sampling.SamplingParams;
 import dev.dream4j.spi.sampling.Schedule;
 import dev.dream4j.spi.sampling.StepContext;
@@ -12,9 +14,11 @@ import dev.dream4j.spi.sampling.StepInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -192,6 +196,27 @@ public final class SamplerHarness {
     /** Settings with everything but the named values at Dream's defaults (eps 1e-3, no filters, no penalty). */
     public static SamplingParams params(double temperature, double algTemp, int steps) {
         return new SamplingParams(temperature, OptionalDouble.empty(), OptionalInt.empty(), algTemp, 1e-3, 0.0, steps);
+    }
+
+    /**
+     * {@code params} with the options a request would resolve for {@code provider}: every option it declares at its
+     * default, then {@code values} (raw, as a request passes them) typed by the declarations.
+     *
+     * @throws dev.dream4j.api.InvalidRequestException for a value the declaration refuses
+     * @throws IllegalArgumentException for a name the provider does not declare
+     */
+    public static SamplingParams withOptions(SamplerProvider provider, SamplingParams params, Map<String, ?> values) {
+        Map<String, Object> typed = new TreeMap<>();
+        for (OptionSpec o : provider.options()) {
+            typed.put(o.name(), values.containsKey(o.name()) ? o.parse("sampler '" + provider.name() + "'", values.get(o.name()))
+                    : o.defaultValue());
+        }
+        for (String name : values.keySet()) {
+            if (!typed.containsKey(name)) {
+                throw new IllegalArgumentException("sampler '" + provider.name() + "' does not declare option '" + name + "'");
+            }
+        }
+        return params.withOptions(typed);
     }
 
     /** A generator that fails on any use: proves a code path draws nothing. */

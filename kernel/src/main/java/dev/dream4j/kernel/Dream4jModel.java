@@ -59,6 +59,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.OptionalInt;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
@@ -290,7 +291,20 @@ public final class Dream4jModel implements DiffusionLM {
         RequestResolver resolver = new RequestResolver(model);
         ResolvedGeneration base = resolver.resolve(request, promptLength);
         SamplerProvider provider = registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of(base.sampler()));
+        // plug-in options: checked against the selected sampler's and every logits processor's declarations
+        List<RequestResolver.OptionOwner> owners = new ArrayList<>();
+        owners.add(new RequestResolver.OptionOwner("sampler '" + provider.name() + "'", provider.options()));
+        for (LogitsProcessorProvider p : logitsProcessors()) {
+            owners.add(new RequestResolver.OptionOwner("logits processor '" + p.name() + "'", p.options()));
+        }
+        base = base.withParams(base.params().withOptions(RequestResolver.options(request.options(), owners)));
         return resolver.withBlocks(request, base, provider.defaultBlockLength());
+    }
+
+    private List<LogitsProcessorProvider> logitsProcessors() {
+        return registry.providers(PluginKind.LOGITS_PROCESSOR, LogitsProcessorProvider.class).stream()
+                .sorted(Comparator.comparingInt(LogitsProcessorProvider::order))
+                .toList();
     }
 
     /** The sampler of resolved settings: block samplers get the block settings (threshold, factor). */
@@ -308,10 +322,13 @@ public final class Dream4jModel implements DiffusionLM {
 
     /** The active logits processors for {@code params}, in order. */
     public List<LogitsProcessor> processors(SamplingParams params) {
-        return registry.providers(PluginKind.LOGITS_PROCESSOR, LogitsProcessorProvider.class).stream()
-                .sorted(Comparator.comparingInt(LogitsProcessorProvider::order))
-                .flatMap(p -> p.create(params, model).stream())
-                .toList();
+        List<LogitsProcessorProvider> providers = logitsProcessors();
+        // settings resolved without a request's options (infill) still give each processor its declared defaults
+        Map<String, Object> options = new TreeMap<>();
+        providers.forEach(p -> p.options().forEach(o -> options.putIfAbsent(o.name(), o.defaultValue())));
+        options.putAll(params.options());
+        SamplingParams withDefaults = params.withOptions(options);
+        return providers.stream().flatMap(p -> p.create(withDefaults, model).stream()).toList();
     }
 
     /** The request's random stream. */
@@ -374,6 +391,11 @@ public final class Dream4jModel implements DiffusionLM {
         @Override
         public OptionalInt blockLength() {
             return settings.block().map(b -> OptionalInt.of(b.blockLength())).orElse(OptionalInt.empty());
+        }
+
+        @Override
+        public Map<String, Object> options() {
+            return settings.params().options();
         }
     }
 

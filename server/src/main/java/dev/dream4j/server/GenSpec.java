@@ -1,6 +1,7 @@
 package dev.dream4j.server;
 
 import dev.dream4j.api.ChatMessage;
+import dev.dream4j.api.GenerationParameter;
 import dev.dream4j.api.GenerationRequest;
 import dev.dream4j.api.InfillRequest;
 import dev.dream4j.api.InvalidRequestException;
@@ -9,7 +10,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -32,6 +35,8 @@ record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, 
     /** Chat roles; {@code developer} (OpenAI's newer name for system instructions) is read as {@code system}. */
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
     static final int MAX_STEP_DELAY_MS = 2000;
+    /** Table fields whose OpenAI name differs: {@code max_tokens} (or {@code max_completion_tokens}) and {@code n}. */
+    private static final Set<String> SPELLED_OTHERWISE = Set.of("max_new_tokens", "num_return_sequences");
 
     static GenSpec read(Body body, Kind kind, ServerConfig config) {
         body.string("model");
@@ -43,56 +48,27 @@ record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, 
         } else {
             b.prompts(prompts(body));
         }
-        OptionalInt maxTokens = body.integer("max_tokens", 1, Integer.MAX_VALUE);
-        if (kind == Kind.CHAT && maxTokens.isEmpty()) {
-            maxTokens = body.integer("max_completion_tokens", 1, Integer.MAX_VALUE);
-        }
-        maxTokens.ifPresent(b::maxNewTokens);
-        body.integer("steps", 1, config.maxSteps()).ifPresent(b::steps);
-        body.string("sampler").ifPresent(s -> {
-            if (s.isBlank()) {
-                throw ApiException.invalid("sampler", "sampler must not be blank");
+        // the request's own fields: one table (GenerationParameter) with the CLI, so types, ranges and messages agree
+        String promptField = chat ? "messages" : "prompt";
+        try {
+            Object maxTokens = body.raw("max_tokens");
+            if (kind == Kind.CHAT && maxTokens == null) {
+                maxTokens = body.raw("max_completion_tokens");
             }
-            b.sampler(s);
-        });
-        body.number("temperature", 0, Double.MAX_VALUE).ifPresent(b::temperature);
-        OptionalDouble topP = body.number("top_p", 0, 1);
-        if (topP.isPresent() && topP.getAsDouble() <= 0) {
-            throw ApiException.invalid("top_p", "top_p must be in (0, 1], got " + topP.getAsDouble());
-        }
-        topP.ifPresent(b::topP);
-        body.integer("top_k", 1, Integer.MAX_VALUE).ifPresent(b::topK);
-        body.number("alg_temp", 0, Double.MAX_VALUE).ifPresent(b::algTemp);
-        body.number("pad_penalty", 0, Double.MAX_VALUE).ifPresent(b::padPenalty);
-        OptionalDouble eps = body.number("eps", 0, 1);
-        if (eps.isPresent() && !(eps.getAsDouble() > 0 && eps.getAsDouble() < 1)) {
-            throw ApiException.invalid("eps", "eps must be in (0, 1), got " + eps.getAsDouble());
-        }
-        eps.ifPresent(b::eps);
-        body.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE).ifPresent(b::seed);
-        // Fast-dLLM block decoding: block length, approximate key/value cache, threshold/factor rules, early stop.
-        body.integer("block_length", 1, Integer.MAX_VALUE).ifPresent(b::blockLength);
-        body.string("cache").ifPresent(c -> {
-            try {
-                b.cache(dev.dream4j.api.CacheMode.parse(c));
-            } catch (dev.dream4j.api.InvalidRequestException e) {
-                throw ApiException.invalid("cache", e.getMessage());
+            GenerationParameter.of("max_new_tokens").apply(b, maxTokens);
+            GenerationParameter.of("num_return_sequences").apply(b, body.raw("n"));
+            for (GenerationParameter p : GenerationParameter.ALL) {
+                if (!SPELLED_OTHERWISE.contains(p.name())) {
+                    p.apply(b, body.raw(p.name()));
+                }
             }
-        });
-        OptionalDouble threshold = body.number("threshold", 0, 1);
-        if (threshold.isPresent() && threshold.getAsDouble() <= 0) {
-            throw ApiException.invalid("threshold", "threshold must be in (0, 1], got " + threshold.getAsDouble());
+        } catch (InvalidRequestException e) {
+            throw Errors.invalid(e, promptField);
         }
-        threshold.ifPresent(b::threshold);
-        OptionalDouble factor = body.number("factor", 0, Double.MAX_VALUE);
-        if (factor.isPresent() && factor.getAsDouble() <= 0) {
-            throw ApiException.invalid("factor", "factor must be > 0, got " + factor.getAsDouble());
-        }
-        factor.ifPresent(b::factor);
-        if (body.raw("early_stop") != null) {
-            b.earlyStop(body.bool("early_stop", true));
-        }
-        b.numReturnSequences(body.integer("n", 1, config.maxN()).orElse(1));
+        options(body).forEach(b::option);
+        // this server's own limits on top of the table's ranges
+        body.integer("steps", 1, config.maxSteps());
+        body.integer("n", 1, config.maxN());
         boolean stream = kind == Kind.DENOISE || body.bool("stream", false);
         boolean includeUsage = false;
         Object so = body.raw("stream_options");
@@ -108,12 +84,40 @@ record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, 
         try {
             request = b.build();
         } catch (InvalidRequestException e) {
-            throw Errors.invalid(e, chat ? "messages" : "prompt");
+            throw Errors.invalid(e, promptField);
         }
         if (kind == Kind.DENOISE && request.prompts().size() > 1) {
             throw ApiException.invalid("prompt", "/v1/denoise takes one prompt");
         }
         return new GenSpec(request, stream, includeUsage, stop, delay);
+    }
+
+    /**
+     * The {@code options} object: settings of the selected sampler and logits processors by the names they declare,
+     * each a JSON number, boolean or string (null = not set). Typed and range-checked against the declarations when the
+     * request is resolved, as on the CLI and the API; an error names {@code options.<name>}.
+     */
+    static Map<String, Object> options(Body body) {
+        Object o = body.raw("options");
+        if (o == null) {
+            return Map.of();
+        }
+        if (!(o instanceof JsonObject object)) {
+            throw Body.wrongType("options", "an object of option names to values", o);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String name : object.fieldNames()) {
+            Object v = object.getValue(name);
+            switch (v) {
+                case null -> {
+                }
+                case String s -> out.put(name, s);
+                case Boolean bool -> out.put(name, bool);
+                case Number n -> out.put(name, n);
+                default -> throw Body.wrongType("options." + name, "a number, a boolean or a string", v);
+            }
+        }
+        return out;
     }
 
     /** OpenAI fields this server does not implement: refused rather than silently ignored. */

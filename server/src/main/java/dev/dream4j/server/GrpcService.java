@@ -117,7 +117,8 @@ final class GrpcService {
 
     /**
      * The HTTP body a GenerateRequest stands for: the fields given, under their names; {@code prompt_ids} is the
-     * token-id form of {@code prompt}; {@code include_usage} is {@code stream_options.include_usage}.
+     * token-id form of {@code prompt}; {@code include_usage} is {@code stream_options.include_usage}; the
+     * {@code options} map is the {@code options} object.
      */
     static JsonObject generateBody(GenerateRequest msg, boolean stream) {
         JsonObject body = json(msg);
@@ -130,6 +131,15 @@ final class GrpcService {
         }
         if (body.containsKey("messages") && body.containsKey("prompt")) {
             throw ApiException.invalid("messages", "give messages or prompt, not both");
+        }
+        // a proto map arrives as a list of {key, value} entries (defaults left out); the HTTP body has an object
+        if (body.getValue("options") instanceof JsonArray entries) {
+            JsonObject options = new JsonObject();
+            for (Object e : entries) {
+                JsonObject entry = (JsonObject) e;
+                options.put(entry.getString("key", ""), entry.getString("value", ""));
+            }
+            body.put("options", options);
         }
         Object usage = body.remove("include_usage");
         if (usage != null) {

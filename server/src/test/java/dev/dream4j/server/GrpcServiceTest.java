@@ -236,6 +236,25 @@ class GrpcServiceTest {
     }
 
     @Test
+    void pluginOptionsTravelAsAStringMap() throws Exception {
+        // option-probe (test services) commits the token its options name: the text shows what reached the sampler
+        GenerateRequest.Builder probe = completion("def f():", 4).setSampler("option-probe");
+        Completion c = unary("Generate", Completion.getDefaultInstance(), probe.putOptions("token", "40").build());
+        HttpResponse<String> r = http.post("/v1/completions", new JsonObject().put("prompt", "def f():").put("max_tokens", 4)
+                .put("steps", 4).put("seed", 7).put("temperature", 0.5).put("sampler", "option-probe")
+                .put("options", new JsonObject().put("token", 40)));
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0).getString("text"), c.getChoices(0).getText());
+        Completion other = unary("Generate", Completion.getDefaultInstance(), probe.putOptions("token", "41").build());
+        assertFalse(other.getChoices(0).getText().equals(c.getChoices(0).getText()), "token 41 gives another text than 40");
+        GrpcClientResponse<GenerateRequest, Completion> bad = GrpcServiceTest.<GenerateRequest, Completion>call("Generate",
+                Completion.getDefaultInstance(), probe.putOptions("token", "-1").build()).await(60, TimeUnit.SECONDS);
+        bad.end().otherwise((Void) null).await(60, TimeUnit.SECONDS);
+        assertEquals(GrpcStatus.INVALID_ARGUMENT, bad.status());
+        assertEquals("options.token", metadata(bad, "dream4j-param"));
+    }
+
+    @Test
     void httpStillServedOnTheSamePort() throws Exception {
         assertEquals(200, http.get("/health").statusCode());
         String metrics = http.get("/metrics").body();

@@ -10,8 +10,15 @@ import dev.dream4j.spi.sampling.Schedule;
 
 import dev.dream4j.spi.sampling.BlockDecoding;
 
+import dev.dream4j.api.OptionSpec;
+
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
 /**
  * Fills a request's empty settings: the request's value, else the model's default as its family declares it (the
@@ -149,5 +156,71 @@ public final class RequestResolver {
             }
         }
         return base.withBlock(settings);
+    }
+
+    /**
+     * The plug-ins whose option declarations a request's options are checked against.
+     *
+     * @param plugin  how messages name it, for example {@code sampler 'left-to-right'}
+     * @param options what it declares
+     */
+    public record OptionOwner(String plugin, List<OptionSpec> options) {
+        public OptionOwner {
+            options = List.copyOf(options);
+        }
+    }
+
+    /**
+     * {@code requested} (raw values by name) typed against what {@code owners} declare, every declared option filled
+     * with its default when not requested. A name several owners declare must suit each of them; the first owner's
+     * typed value (the sampler's, then the processors' in order) is kept.
+     *
+     * @throws InvalidRequestException (parameter {@code options.<name>}) for an option no owner declares, naming the
+     *                                 owners and what they declare, or for a value of the wrong type or out of range
+     */
+    public static Map<String, Object> options(Map<String, Object> requested, List<OptionOwner> owners) {
+        Map<String, List<Map.Entry<String, OptionSpec>>> declared = new LinkedHashMap<>();
+        for (OptionOwner owner : owners) {
+            for (OptionSpec spec : owner.options()) {
+                declared.computeIfAbsent(spec.name(), n -> new ArrayList<>()).add(Map.entry(owner.plugin(), spec));
+            }
+        }
+        Map<String, Object> out = new TreeMap<>();
+        requested.forEach((name, raw) -> {
+            List<Map.Entry<String, OptionSpec>> specs = declared.get(name);
+            if (specs == null) {
+                throw new InvalidRequestException("options." + name, "no selected plug-in declares option '" + name + "'; "
+                        + declarations(owners));
+            }
+            Object typed = null;
+            for (Map.Entry<String, OptionSpec> e : specs) {
+                Object v = e.getValue().parse(e.getKey(), raw);
+                if (typed == null) {
+                    typed = v;
+                }
+            }
+            out.put(name, typed);
+        });
+        declared.forEach((name, specs) -> out.putIfAbsent(name, specs.getFirst().getValue().defaultValue()));
+        return out;
+    }
+
+    /** The first owner (the sampler) always by itself; owners declaring nothing after it in one group, to stay short. */
+    private static String declarations(List<OptionOwner> owners) {
+        List<String> parts = new ArrayList<>();
+        List<String> none = new ArrayList<>();
+        for (int i = 0; i < owners.size(); i++) {
+            OptionOwner owner = owners.get(i);
+            if (i > 0 && owner.options().isEmpty()) {
+                none.add(owner.plugin());
+            } else {
+                parts.add(owner.plugin() + " declares " + (owner.options().isEmpty() ? "none"
+                        : owner.options().stream().map(o -> o.name() + " (" + o.type().describe() + ")").toList()));
+            }
+        }
+        if (!none.isEmpty()) {
+            parts.add(String.join(", ", none) + (none.size() == 1 ? " declares none" : " declare none"));
+        }
+        return parts.isEmpty() ? "no plug-in declares options" : String.join("; ", parts);
     }
 }

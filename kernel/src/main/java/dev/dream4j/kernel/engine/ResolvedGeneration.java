@@ -28,6 +28,10 @@ public record ResolvedGeneration(String sampler, SamplingParams params, int canv
         return new ResolvedGeneration(sampler, params, canvasLength, promptLength, seed, Optional.of(settings), cfgScale);
     }
 
+    public ResolvedGeneration withParams(SamplingParams settings) {
+        return new ResolvedGeneration(sampler, settings, canvasLength, promptLength, seed, block, cfgScale);
+    }
+
     public ResolvedGeneration withCfgScale(double scale) {
         return new ResolvedGeneration(sampler, params, canvasLength, promptLength, seed, block, scale);
     }

@@ -11,6 +11,7 @@ import dev.dream4j.spi.sampling.SamplerProvider;
 import dev.dream4j.tokenizer.TokenizerProvider;
 
 import dev.dream4j.api.Dream4jException;
+import dev.dream4j.api.OptionSpec;
 import dev.dream4j.api.PluginNotFoundException;
 import dev.dream4j.spi.Plugin;
 import dev.dream4j.spi.SpiVersion;
@@ -241,8 +242,17 @@ public final class PluginRegistry {
         String version = module.getDescriptor() != null
                 ? module.getDescriptor().rawVersion().orElse("")
                 : Optional.ofNullable(provider.getClass().getPackage()).map(Package::getImplementationVersion).orElse("");
+        List<OptionSpec> options = switch (provider) {
+            case SamplerProvider sp -> sp.options();
+            case LogitsProcessorProvider lp -> lp.options();
+            default -> List.of();
+        };
+        if (options.stream().map(OptionSpec::name).distinct().count() != options.size()) {
+            throw new Dream4jException("'" + name + "' declares an option name twice: "
+                    + options.stream().map(OptionSpec::name).toList());
+        }
         return new PluginInfo(kind, name, priority, description, moduleName, version, origin, unavailable.isEmpty(),
-                unavailable, provider.getClass().getName());
+                unavailable, provider.getClass().getName(), options);
     }
 
     /** Every provider of {@code kind}, highest priority first. */

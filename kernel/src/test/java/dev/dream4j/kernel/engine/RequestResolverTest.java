@@ -128,4 +128,51 @@ class RequestResolverTest {
         assertTrue(new RequestResolver(withDefaults(defaults(noInt, no, no, OptionalInt.of(0), no, no)))
                 .resolve(req().sampler("entropy").seed(1).build(), 2).params().topK().isEmpty());
     }
+
+    private static final List<RequestResolver.OptionOwner> OWNERS = List.of(
+            new RequestResolver.OptionOwner("sampler 'probe'", List.of(
+                    dev.dream4j.api.OptionSpec.number("margin", 0, 1, 0.25, "m"),
+                    dev.dream4j.api.OptionSpec.bool("loud", false, "l"))),
+            new RequestResolver.OptionOwner("logits processor 'penalty'", List.of(
+                    dev.dream4j.api.OptionSpec.integer("window", 1, 8, 4, "w"))),
+            new RequestResolver.OptionOwner("logits processor 'plain'", List.of()));
+
+    @Test
+    void pluginOptionsAreTypedAndEveryDeclaredOneGetsItsDefault() {
+        var typed = RequestResolver.options(java.util.Map.of("margin", "0.5", "window", 2), OWNERS);
+        assertEquals(java.util.Map.of("margin", 0.5, "loud", false, "window", 2L), typed);
+        assertEquals(java.util.Map.of("margin", 0.25, "loud", false, "window", 4L), RequestResolver.options(java.util.Map.of(), OWNERS));
+    }
+
+    @Test
+    void anUndeclaredOptionNamesTheSelectedPluginsAndWhatTheyDeclare() {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> RequestResolver.options(java.util.Map.of("margn", 0.5), OWNERS));
+        assertEquals("options.margn", e.parameter());
+        assertTrue(e.getMessage().contains("sampler 'probe' declares [margin (a number in [0, 1]), loud (a boolean)]")
+                && e.getMessage().contains("logits processor 'penalty' declares [window")
+                && e.getMessage().contains("logits processor 'plain' declares none"), e.getMessage());
+    }
+
+    @Test
+    void wrongTypesAndRangesAreRefusedNamingTheOption() {
+        InvalidRequestException range = assertThrows(InvalidRequestException.class,
+                () -> RequestResolver.options(java.util.Map.of("window", 9), OWNERS));
+        assertEquals("options.window", range.parameter());
+        assertTrue(range.getMessage().contains("logits processor 'penalty'") && range.getMessage().contains("[1, 8]"), range.getMessage());
+        InvalidRequestException type = assertThrows(InvalidRequestException.class,
+                () -> RequestResolver.options(java.util.Map.of("loud", "maybe"), OWNERS));
+        assertEquals("options.loud", type.parameter());
+    }
+
+    @Test
+    void aNameTwoPluginsDeclareMustSuitBoth() {
+        List<RequestResolver.OptionOwner> shared = List.of(
+                new RequestResolver.OptionOwner("sampler 'a'", List.of(dev.dream4j.api.OptionSpec.number("x", 0, 10, 1, "x"))),
+                new RequestResolver.OptionOwner("logits processor 'b'", List.of(dev.dream4j.api.OptionSpec.number("x", 0, 2, 1, "x"))));
+        assertEquals(1.5, RequestResolver.options(java.util.Map.of("x", 1.5), shared).get("x"));
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> RequestResolver.options(java.util.Map.of("x", 5), shared));
+        assertTrue(e.getMessage().contains("logits processor 'b'"), e.getMessage());
+    }
 }

@@ -42,7 +42,13 @@ class PluginDirectoriesTest {
 
     /** As above, the provider's constructor running {@code constructorBody}. */
     private Path pluginJar(Path jar, String name, int spiVersion, boolean withClass, String constructorBody) throws IOException {
-        String pkg = "thirdparty" + Math.abs((name + constructorBody).hashCode());
+        return pluginJar(jar, name, spiVersion, withClass, constructorBody, "");
+    }
+
+    /** As above, with more {@code members} in the provider class. */
+    private Path pluginJar(Path jar, String name, int spiVersion, boolean withClass, String constructorBody, String members)
+            throws IOException {
+        String pkg = "thirdparty" + Math.abs((name + constructorBody + members).hashCode());
         String source = """
                 package %s;
                 public final class Provider implements dev.dream4j.spi.sampling.SamplerProvider {
@@ -52,8 +58,9 @@ class PluginDirectoriesTest {
                     public dev.dream4j.spi.sampling.Sampler create(dev.dream4j.spi.sampling.SamplingParams p) {
                         return (ctx, logits, random) -> dev.dream4j.spi.sampling.StepDecision.none();
                     }
+                    %s
                 }
-                """.formatted(pkg, constructorBody, name, spiVersion);
+                """.formatted(pkg, constructorBody, name, spiVersion, members);
         Path src = tmp.resolve("src-" + name).resolve(pkg).resolve("Provider.java");
         Files.createDirectories(src.getParent());
         Files.writeString(src, source);
@@ -225,5 +232,20 @@ class PluginDirectoriesTest {
     void aMissingDirectoryIsAProblemNotACrash() {
         PluginRegistry registry = PluginRegistry.discover(List.of(tmp.resolve("nope")));
         assertTrue(registry.problems().getFirst().contains("does not exist"));
+    }
+
+    @Test
+    void aPluginDeclaringAnOptionNameTwiceIsSkippedWithAReason() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("plugins"));
+        pluginJar(dir.resolve("twice.jar"), "twice", SpiVersion.MAJOR, true, "", """
+                public java.util.List<dev.dream4j.api.OptionSpec> options() {
+                    return java.util.List.of(dev.dream4j.api.OptionSpec.bool("x", false, "one"),
+                            dev.dream4j.api.OptionSpec.integer("x", 0, 3, 1, "two"));
+                }
+                """);
+        PluginRegistry registry = PluginRegistry.discover(List.of(dir));
+        assertThrows(PluginNotFoundException.class, () -> registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of("twice")));
+        assertTrue(registry.problems().stream().anyMatch(p -> p.contains("twice.jar") && p.contains("declares an option name twice: [x, x]")),
+                registry.problems().toString());
     }
 }

@@ -59,4 +59,12 @@ class PluginRegistryTest {
                 .findFirst().orElseThrow().unavailableReason());
         assertEquals(TestBackends.Beta.class.getName(), beta.implementation());
     }
+
+    @Test
+    void descriptorsListDeclaredOptions() {
+        PluginRegistry registry = PluginRegistry.discover();
+        PluginInfo d = registry.descriptors().stream().filter(x -> x.name().equals("with-options")).findFirst().orElseThrow();
+        assertEquals(List.of(TestSamplers.WithOptions.MARGIN), d.options());
+        assertTrue(registry.descriptors().stream().filter(x -> x.name().equals("beta")).findFirst().orElseThrow().options().isEmpty());
+    }
 }

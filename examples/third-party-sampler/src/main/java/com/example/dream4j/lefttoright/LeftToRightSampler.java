@@ -21,6 +21,13 @@ import java.util.random.RandomGenerator;
  * same number of masks (what left padding guarantees). The choice of positions never depends on the logits and never
  * draws randomness.
  *
+ * <h2>The {@code margin} option</h2>
+ * With {@code --option margin=M} (M in [0, 1], default 0) a row stops early: of its k leftmost masked slots it commits
+ * them in reading order only while the slot's top-1 minus top-2 probability (after the logits processors) is at least
+ * M, and always the first one, so every step makes progress. The last step ignores the margin and commits the k slots,
+ * so a run still ends without masks. At M = 0 every margin qualifies: exactly the behaviour without the option. A
+ * larger M fills uncertain stretches more slowly, with more model context per decision.
+ *
  * <h2>Which tokens</h2>
  * The logits arrive after every logits processor ran (temperature, top-p, top-k, penalties), so the sampler uses them as
  * they are: at temperature 0 the argmax (lowest id on ties); otherwise one categorical draw from
@@ -36,9 +43,11 @@ import java.util.random.RandomGenerator;
  */
 final class LeftToRightSampler implements Sampler {
     private final boolean greedy;
+    private final double margin;
 
-    LeftToRightSampler(boolean greedy) {
+    LeftToRightSampler(boolean greedy, double margin) {
         this.greedy = greedy;
+        this.margin = margin;
     }
 
     @Override
@@ -53,6 +62,10 @@ final class LeftToRightSampler implements Sampler {
         }
         // Masked-logits rows are ordered by batch row, then position: the first k rows of each batch row's run are its
         // k leftmost masked slots.
+        int vocab = logits.vocab();
+        float[] data = logits.logits().data();
+        float[] p = new float[vocab];
+        boolean filter = margin > 0 && !context.info().isLast();
         int[] chosen = new int[rows];
         int n = 0;
         int start = 0;
@@ -63,13 +76,13 @@ final class LeftToRightSampler implements Sampler {
                 end++;
             }
             for (int r = start; r < Math.min(end, start + k); r++) {
+                if (filter && r > start && !sure(data, logits.logits().offset(r), vocab, p)) {
+                    break; // reading order: an unsure slot ends this row's commits for the step
+                }
                 chosen[n++] = r;
             }
             start = end;
         }
-        int vocab = logits.vocab();
-        float[] data = logits.logits().data();
-        float[] p = new float[vocab];
         int[] outRows = new int[n];
         int[] outTokens = new int[n];
         for (int i = 0; i < n; i++) {
@@ -79,6 +92,12 @@ final class LeftToRightSampler implements Sampler {
             outTokens[i] = greedy ? TokenMath.argmax(data, off, vocab) : draw(data, off, vocab, p, random);
         }
         return new StepDecision(outRows, outTokens);
+    }
+
+    /** Whether the row's top-1 minus top-2 probability is at least the margin. */
+    private boolean sure(float[] logits, int off, int n, float[] p) {
+        TokenMath.softmax(logits, off, n, p);
+        return TokenMath.topTwoMargin(p, n) >= margin;
     }
 
     /**

@@ -4,7 +4,7 @@ import dev.dream4j.conformance.SamplerConformance;
 import dev.dream4j.spi.sampling.SamplerProvider;
 
 /**
- * The shared sampler conformance suite (rules S0-S10 in dream4j's {@code conformance-tests/RULES.md}). Every rule
+ * The shared sampler conformance suite (rules S0-S11 in dream4j's {@code conformance-tests/RULES.md}). Every rule
  * method is inherited; this class only supplies the provider and declares the capabilities the sampler promises.
  */
 class LeftToRightConformanceTest extends SamplerConformance {
@@ -22,4 +22,5 @@ class LeftToRightConformanceTest extends SamplerConformance {
 
     // choosesPositionsAtRandom() stays false: positions are chosen by index, so S4 checks every greedy step.
     // greedyTakesArgmax() stays true: temperature 0 commits the argmax, lowest id on ties (S7).
+    // options() stays empty: the rules run at margin 0 (the default); S11 also runs margin 0 and 1.
 }
