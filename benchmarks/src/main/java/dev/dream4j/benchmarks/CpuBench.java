@@ -1,4 +1,4 @@
-package dev.dream4j.backend.cpu.bench;
+package dev.dream4j.benchmarks;
 
 import dev.dream4j.backend.cpu.JavaCpuBackendProvider;
 import dev.dream4j.backend.cpu.Kernels;
@@ -28,7 +28,7 @@ import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 
 /**
- * Benchmark of the java-cpu backend (see {@code backend-java-cpu/BENCH.md}): GEMM GFLOPS on the Dream-7B projection
+ * Benchmark of the java-cpu backend (see {@code backend-java-cpu/BENCH.md}; a plain main, not a JMH benchmark): GEMM GFLOPS on the Dream-7B projection
  * shapes with bf16 weights, the same shapes through numpy/OpenBLAS fp32 (a python3 child process), and optionally one
  * forward over a checkpoint directory. Prints to stdout (this is a command-line tool, not library code).
  *
