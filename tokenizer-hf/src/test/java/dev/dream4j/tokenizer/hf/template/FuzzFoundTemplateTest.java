@@ -1,4 +1,4 @@
-package dev.dream4j.tokenizer.hf;
+package dev.dream4j.tokenizer.hf.template;
 
 import dev.dream4j.api.ChatMessage;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Chat templates the fuzz-tests campaign found failing untyped on the code before issue 15; each must now fail with a
- * {@link JinjaTemplate.TemplateException}. (The campaign itself reaches templates through tokenizer_config.json.)
+ * {@link TemplateException}. (The campaign itself reaches templates through tokenizer_config.json.)
  */
 class FuzzFoundTemplateTest {
     private static final List<ChatMessage> MESSAGES = List.of(ChatMessage.user("hi"));
@@ -29,6 +29,6 @@ class FuzzFoundTemplateTest {
             "{{ (messages[0].content ~ 'x')[1:\"\\uZZZZ\"] }}" // NumberFormatException under radix 16
     })
     void templatesFromTheFuzzerFailTyped(String source) {
-        assertThrows(JinjaTemplate.TemplateException.class, () -> new JinjaTemplate(source, Map.of()).render(MESSAGES, true));
+        assertThrows(TemplateException.class, () -> new JinjaTemplate(source, Map.of()).render(MESSAGES, true));
     }
 }
