@@ -85,7 +85,7 @@ class LayeringTest {
 
     @Test
     void noStandardOutputOutsideTheCli() {
-        noClasses().that().resideOutsideOfPackages("dev.dream4j.cli..", "dev.dream4j..bench..")
+        noClasses().that().resideOutsideOfPackages("dev.dream4j.cli..", "dev.dream4j.benchmarks..")
                 .should().accessField(System.class, "out")
                 .because("libraries log through SLF4J; only the CLI and benchmark mains print").check(classes);
     }

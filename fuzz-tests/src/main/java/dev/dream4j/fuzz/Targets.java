@@ -4,10 +4,8 @@ import dev.dream4j.api.ChatMessage;
 import dev.dream4j.checkpoint.HfCheckpoint;
 import dev.dream4j.spi.model.TensorView;
 import dev.dream4j.tokenizer.Tokenizer;
-import dev.dream4j.tokenizer.hf.HfTokenizerProvider;
-import dev.dream4j.tokenizer.hf.JinjaTemplate;
+import dev.dream4j.tokenizer.TokenizerProvider;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -18,11 +16,13 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.stream.Stream;
 
 /**
  * The five fuzz targets: safetensors headers, checkpoint configs, tokenizer files, chat templates and Unicode text,
- * each through the public API a model load or a request goes through.
+ * each through the public API a model load or a request goes through. Tokenizers (and their chat templates) are
+ * loaded as the kernel loads them: files in a directory, read by the {@link TokenizerProvider} that ServiceLoader finds.
  */
 public final class Targets {
     private static final List<String> DTYPES = List.of("BF16", "F16", "F32", "I64", "F64", "bf16", "");
@@ -38,8 +38,49 @@ public final class Targets {
         String tokenizerConfig = read(seedDir.resolve("tokenizer_config.json"));
         String config = read(seedDir.resolve("config.json"));
         String generationConfig = read(seedDir.resolve("generation_config.json"));
-        return List.of(safetensors(scratch), configs(scratch, config, generationConfig), tokenizerFiles(tokenizerJson, tokenizerConfig),
-                templates(tokenizerConfig), unicode(tokenizerJson, tokenizerConfig));
+        Tokenizers tokenizers = new Tokenizers(Tokenizers.provider("hf"), scratch);
+        return List.of(safetensors(scratch), configs(scratch, config, generationConfig), tokenizerFiles(tokenizers, tokenizerJson, tokenizerConfig),
+                templates(tokenizers, tokenizerJson, tokenizerConfig), unicode(tokenizers, tokenizerJson, tokenizerConfig));
+    }
+
+    /** Loads tokenizers from file contents: written to a fresh directory under {@code scratch}, read by {@code provider}. */
+    record Tokenizers(TokenizerProvider provider, Path scratch) {
+        /** The tokenizer provider named {@code name}, found through ServiceLoader. */
+        static TokenizerProvider provider(String name) {
+            return ServiceLoader.load(TokenizerProvider.class).stream().map(ServiceLoader.Provider::get)
+                    .filter(p -> p.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no tokenizer provider named " + name + " on the class path"));
+        }
+
+        Tokenizer load(String tokenizerJson, String tokenizerConfig) throws IOException {
+            Path dir = Files.createTempDirectory(scratch, "tok");
+            try {
+                Files.write(dir.resolve("tokenizer.json"), tokenizerJson.getBytes(StandardCharsets.UTF_8));
+                Files.write(dir.resolve("tokenizer_config.json"), tokenizerConfig.getBytes(StandardCharsets.UTF_8));
+                return provider.load(dir);
+            } finally {
+                delete(dir);
+            }
+        }
+    }
+
+    /**
+     * {@code text} as a JSON string; everything outside printable ASCII as a JSON unicode escape, so lone surrogates reach
+     * the template as they were drawn instead of being replaced when the file is written as UTF-8.
+     */
+    static String jsonString(String text) {
+        StringBuilder b = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '"' || ch == '\\') {
+                b.append('\\').append(ch);
+            } else if (ch < 0x20 || ch > 0x7e) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.append('"').toString();
     }
 
     /** Half the time any edit, half the time values only (the file still parses, so its reader's checks are reached). */
@@ -191,7 +232,7 @@ public final class Targets {
 
     // ------------------------------------------------------------------ tokenizer files
 
-    static Target tokenizerFiles(String tokenizerJson, String tokenizerConfig) {
+    static Target tokenizerFiles(Tokenizers tokenizers, String tokenizerJson, String tokenizerConfig) {
         return new Target() {
             @Override
             public String name() {
@@ -206,9 +247,9 @@ public final class Targets {
             }
 
             @Override
-            public void run(Target.Case c) {
+            public void run(Target.Case c) throws IOException {
                 Map<String, String> f = ((Files2) c).files();
-                exercise(load(f.get("tokenizer.json"), f.get("tokenizer_config.json")), f.get("text"));
+                exercise(tokenizers.load(f.get("tokenizer.json"), f.get("tokenizer_config.json")), f.get("text"));
             }
 
             @Override
@@ -216,11 +257,6 @@ public final class Targets {
                 return name();
             }
         };
-    }
-
-    private static Tokenizer load(String tokenizerJson, String tokenizerConfig) {
-        return HfTokenizerProvider.load(new ByteArrayInputStream(tokenizerJson.getBytes(StandardCharsets.UTF_8)),
-                new ByteArrayInputStream(tokenizerConfig.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static void exercise(Tokenizer t, String text) {
@@ -239,7 +275,7 @@ public final class Targets {
 
     // ------------------------------------------------------------------ chat templates
 
-    static Target templates(String tokenizerConfig) {
+    static Target templates(Tokenizers tokenizers, String tokenizerJson, String tokenizerConfig) {
         // the demo checkpoint's template, unescaped from its JSON string
         String demo = tokenizerConfig.substring(tokenizerConfig.indexOf("{% for"), tokenizerConfig.lastIndexOf("{% endif %}") + "{% endif %}".length())
                 .replace("\\n", "\n").replace("\\\"", "\"");
@@ -262,17 +298,24 @@ public final class Targets {
             }
 
             @Override
-            public void run(Target.Case c) {
-                JinjaTemplate t = new JinjaTemplate(((Text) c).text(), Map.of("bos_token", "<s>", "eos_token", "</s>"));
-                t.render(MESSAGES, true);
+            public void run(Target.Case c) throws IOException {
+                // the template as a checkpoint ships it: tokenizer_config.json's chat_template, rendered with the
+                // generation prompt as a chat request renders it
+                String config = "{\"bos_token\": \"<s>\", \"eos_token\": \"</s>\", \"chat_template\": " + jsonString(((Text) c).text()) + "}";
+                tokenizers.load(tokenizerJson, config).applyChatTemplate(MESSAGES);
             }
         };
     }
 
     // ------------------------------------------------------------------ Unicode text and pre-tokenizer regexes
 
-    static Target unicode(String tokenizerJson, String tokenizerConfig) {
-        Tokenizer standard = load(tokenizerJson, tokenizerConfig);
+    static Target unicode(Tokenizers tokenizers, String tokenizerJson, String tokenizerConfig) {
+        Tokenizer standard;
+        try {
+            standard = tokenizers.load(tokenizerJson, tokenizerConfig);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         String regexMarker = "\"Regex\": \"";
         int at = tokenizerJson.indexOf(regexMarker);
         int end = tokenizerJson.indexOf("\"\n", at + regexMarker.length()); // the regex ends its line
@@ -291,12 +334,12 @@ public final class Targets {
             }
 
             @Override
-            public void run(Target.Case c) {
+            public void run(Target.Case c) throws IOException {
                 Map<String, String> f = ((Files2) c).files();
                 Tokenizer t = standard;
                 if (!f.get("regex").isEmpty()) {
                     String escaped = f.get("regex").replace("\\", "\\\\").replace("\"", "\\\"");
-                    t = load(tokenizerJson.substring(0, at + regexMarker.length()) + escaped + tokenizerJson.substring(end), tokenizerConfig);
+                    t = tokenizers.load(tokenizerJson.substring(0, at + regexMarker.length()) + escaped + tokenizerJson.substring(end), tokenizerConfig);
                 }
                 exercise(t, f.get("text"));
             }

@@ -1,6 +1,7 @@
 package dev.dream4j.tools;
 
 import dev.dream4j.checkpoint.SyntheticCheckpoint;
+import dev.dream4j.spi.model.DType;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,5 +22,16 @@ public final class SyntheticCheckpoints {
     public static Path demoShaped(Path directory, int maxPositions, long seed) throws IOException {
         return SyntheticCheckpoint.builder().layers(4).hidden(256).intermediate(704).heads(4).kvHeads(2)
                 .maxPositions(maxPositions).seed(seed).build().write(directory);
+    }
+
+    /**
+     * Writes a Dream-7B-shaped checkpoint (hidden 3584, intermediate 18944, 28 query and 4 key/value heads of 128,
+     * vocabulary 152064, RoPE θ 1e6) with random bf16 weights and only {@code layers} layers into {@code directory}:
+     * enough to measure per-layer time and memory of the real shape on a small machine.
+     */
+    public static Path dream7bShaped(Path directory, int layers, long seed) throws IOException {
+        return SyntheticCheckpoint.builder().layers(layers).hidden(3584).intermediate(18944).heads(28).kvHeads(4)
+                .headDim(128).vocab(152064).ropeTheta(1_000_000).maxPositions(131072).dtype(DType.BF16).seed(seed)
+                .build().write(directory);
     }
 }

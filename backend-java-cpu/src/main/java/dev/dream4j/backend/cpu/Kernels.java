@@ -5,8 +5,8 @@ import dev.dream4j.spi.model.DType;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Entry points into the kernels for the benchmark ({@code dev.dream4j.backend.cpu.bench}). The package is not exported:
- * this is not API.
+ * Entry points into the kernels for the benchmarks ({@code CpuBench} and the JMH {@code GemmBenchmark} in the
+ * {@code benchmarks} module, compiled with one {@code --add-exports}). The package is not exported: this is not API.
  */
 public final class Kernels implements AutoCloseable {
     private final Parallel pool;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dream4j.api.TokenizerException;
+import dev.dream4j.tokenizer.hf.template.JinjaTemplate;
+import dev.dream4j.tokenizer.hf.template.TemplateException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -295,7 +297,7 @@ final class HfTokenizerLoader {
                     }
                 }
                 template = new JinjaTemplate(templateText, vars);
-            } catch (JinjaTemplate.TemplateException e) {
+            } catch (TemplateException e) {
                 throw bad(cf, "chat_template", e.getMessage());
             }
         }

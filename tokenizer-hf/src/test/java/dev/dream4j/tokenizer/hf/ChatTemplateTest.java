@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dream4j.api.ChatMessage;
 import dev.dream4j.api.TokenizerException;
+import dev.dream4j.tokenizer.hf.template.JinjaTemplate;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;

@@ -1,7 +1,5 @@
-package dev.dream4j.tokenizer.hf;
+package dev.dream4j.tokenizer.hf.template;
 
-import dev.dream4j.tokenizer.hf.JinjaTemplate.Limits;
-import dev.dream4j.tokenizer.hf.JinjaTemplate.TemplateException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;

@@ -1,15 +1,12 @@
-package dev.dream4j.backend.cpu.bench;
+package dev.dream4j.benchmarks;
 
-import dev.dream4j.backend.cpu.JavaCpuBackendProvider;
+import dev.dream4j.Dream4j;
+import dev.dream4j.api.DiffusionLM;
+import dev.dream4j.api.ModelDiagnostics;
+import dev.dream4j.api.ModelDimensions;
 import dev.dream4j.backend.cpu.Kernels;
-import dev.dream4j.checkpoint.HfCheckpoint;
-import dev.dream4j.spi.backend.Backend;
-import dev.dream4j.spi.backend.BackendOptions;
-import dev.dream4j.spi.backend.ForwardBatch;
-import dev.dream4j.spi.model.Checkpoint;
+import dev.dream4j.tools.SyntheticCheckpoints;
 import dev.dream4j.spi.model.DType;
-import dev.dream4j.spi.model.ModelDescription;
-import dev.dream4j.spi.model.ModelFamily;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -24,16 +21,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 
 /**
- * Benchmark of the java-cpu backend (see {@code backend-java-cpu/BENCH.md}): GEMM GFLOPS on the Dream-7B projection
+ * Benchmark of the java-cpu backend (see {@code backend-java-cpu/BENCH.md}; a plain main, not a JMH benchmark): GEMM GFLOPS on the Dream-7B projection
  * shapes with bf16 weights, the same shapes through numpy/OpenBLAS fp32 (a python3 child process), and optionally one
  * forward over a checkpoint directory. Prints to stdout (this is a command-line tool, not library code).
  *
  * <p>Arguments: {@code [--threads N] [--reps R] [--m 256,512] [--no-numpy] [--no-gemm] [--small-m 1,32 [--formats bf16,q8_0,q4_0]]
- * [--checkpoint DIR --length L [--batch B] [--write-7b-layers N]]}; {@code --write-7b-layers} first writes a
+ * [--checkpoint DIR --length L [--write-7b-layers N]]}; {@code --write-7b-layers} first writes a
  * Dream-7B-shaped random bf16 checkpoint with N layers into DIR when DIR has no {@code config.json}.
  */
 public final class CpuBench {
@@ -195,58 +191,45 @@ public final class CpuBench {
             Path dir = Path.of(opt.get("--checkpoint"));
             if (!Files.exists(dir.resolve("config.json"))) {
                 long t0 = System.nanoTime();
-                dev.dream4j.checkpoint.SyntheticCheckpoint.builder().layers(Integer.parseInt(opt.get("--write-7b-layers")))
-                        .hidden(3584).intermediate(18944).heads(28).kvHeads(4).headDim(128).vocab(152064)
-                        .ropeTheta(1_000_000).maxPositions(131072).dtype(DType.BF16).seed(7).build().write(dir);
+                SyntheticCheckpoints.dream7bShaped(dir, Integer.parseInt(opt.get("--write-7b-layers")), 7);
                 out.printf("wrote %s in %.1f s%n", dir, (System.nanoTime() - t0) / 1e9);
             }
         }
         if (opt.containsKey("--checkpoint")) {
-            forward(Path.of(opt.get("--checkpoint")), Integer.parseInt(opt.getOrDefault("--length", "256")),
-                    Integer.parseInt(opt.getOrDefault("--batch", "1")), threads, reps, out);
+            forward(Path.of(opt.get("--checkpoint")), Integer.parseInt(opt.getOrDefault("--length", "256")), threads, reps, out);
         }
         out.printf("peak RSS (VmHWM): %s%n", vmHwm());
     }
 
-    private static void forward(Path dir, int length, int batch, int threads, int reps, PrintStream out) {
-        try (Checkpoint cp = HfCheckpoint.open(dir)) {
-            ModelFamily family = null;
-            for (ModelFamily f : ServiceLoader.load(ModelFamily.class)) {
-                if (f.accepts(cp.config())) {
-                    family = f;
-                    break;
-                }
+    /**
+     * One forward over a checkpoint directory, opened as an application opens it (the registry chooses the family and
+     * the tokenizer; the backend is java-cpu), through the API's diagnostics: logits for every slot, as a sampler needs
+     * them for all masked positions.
+     */
+    private static void forward(Path dir, int length, int threads, int reps, PrintStream out) {
+        try (DiffusionLM lm = Dream4j.builder().model(dir).backend("java-cpu").threads(threads).build()) {
+            ModelDiagnostics diagnostics = lm.diagnostics();
+            int vocab = lm.info().vocabSize();
+            int[] tokens = new int[length];
+            int[] rows = new int[length];
+            SplittableRandom r = new SplittableRandom(1);
+            for (int i = 0; i < length; i++) {
+                tokens[i] = r.nextInt(Math.min(vocab, 2000));
+                rows[i] = i;
             }
-            if (family == null) {
-                throw new IllegalStateException("no model family accepts " + dir);
+            long t0 = System.nanoTime();
+            diagnostics.forward(tokens, rows);
+            double first = (System.nanoTime() - t0) / 1e9;
+            double best = first;
+            for (int i = 0; i < reps - 1; i++) {
+                t0 = System.nanoTime();
+                diagnostics.forward(tokens, rows);
+                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
             }
-            ModelDescription model = family.describe(cp);
-            try (Backend backend = new JavaCpuBackendProvider().open(model, cp, BackendOptions.defaults().withThreads(threads))) {
-                int vocab = model.spec().vocabSize();
-                int[] tokens = new int[batch * length];
-                SplittableRandom r = new SplittableRandom(1);
-                for (int i = 0; i < tokens.length; i++) {
-                    tokens[i] = r.nextInt(Math.min(vocab, 2000));
-                }
-                int[] pos = new int[tokens.length];
-                for (int i = 0; i < pos.length; i++) {
-                    pos[i] = i % length;
-                }
-                // logits for every slot, as a sampler needs them for all masked positions
-                ForwardBatch fb = ForwardBatch.of(batch, length, tokens, pos, null, ForwardBatch.allRows(batch, length));
-                long t0 = System.nanoTime();
-                backend.forward(fb);
-                double first = (System.nanoTime() - t0) / 1e9;
-                double best = first;
-                for (int i = 0; i < reps - 1; i++) {
-                    t0 = System.nanoTime();
-                    backend.forward(fb);
-                    best = Math.min(best, (System.nanoTime() - t0) / 1e9);
-                }
-                double flops = model.spec().forwardFlops((long) batch * length, (long) batch * length, length);
-                out.printf("forward %s: batch %d x length %d, %d layers, hidden %d: first %.3f s, best %.3f s, %.1f GFLOP/s%n",
-                        dir.getFileName(), batch, length, model.spec().numLayers(), model.spec().hiddenSize(), first, best, flops / best / 1e9);
-            }
+            double flops = diagnostics.forwardFlops(length, length, length);
+            ModelDimensions d = diagnostics.dimensions();
+            out.printf("forward %s: length %d, %d layers, hidden %d: first %.3f s, best %.3f s, %.1f GFLOP/s%n",
+                    dir.getFileName(), length, d.layers(), d.hidden(), first, best, flops / best / 1e9);
         }
     }
 
