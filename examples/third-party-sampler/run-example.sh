@@ -9,7 +9,10 @@
 #      its generated ids must differ from `--sampler entropy` at the same settings;
 #   5. the sampler's own option, set from the command line without rebuilding anything: `plugins` documents
 #      `margin`, `--option margin=0.9` commits differently from the default, and an unknown option or an
-#      out-of-range margin exits with 2 and an error naming the plug-in.
+#      out-of-range margin exits with 2 and an error naming the plug-in;
+#   6. the same option from the Java API (api/OptionClients.java, a source file on the dream4j module path) gives the
+#      CLI's ids; 7. and through `dream4j serve --plugins DIR` as JSON "options" the API's text; an unknown option is
+#      a 400 naming it and the plug-in.
 # Exits non-zero on the first failed check. Extra Maven arguments: EXAMPLE_MAVEN_ARGS (for example "-o").
 # SKIP_SDK_INSTALL=1 skips installing dream4j-spi and dream4j-conformance-tests first (when `./mvnw install` just ran).
 # Keeps the plug-ins directory and the logs when KEEP_WORK=1.
@@ -49,7 +52,7 @@ echo "run-example: dream4j at $root, JAVA_HOME=$JAVA_HOME"
 # 0. The SDK the example builds against: dream4j-spi and dream4j-conformance-tests (and what they need) in the local
 #    Maven repository. `.ci/run` only verifies, so install them here (tests already ran; up to date classes are reused).
 if [ "${SKIP_SDK_INSTALL:-0}" != 1 ]; then
-  echo "[0/5] installing the dream4j SDK modules the example needs (spi, conformance-tests) into the local repository"
+  echo "[0/7] installing the dream4j SDK modules the example needs (spi, conformance-tests) into the local repository"
   # shellcheck disable=SC2086
   (cd "$root" && ./mvnw -B -q ${EXAMPLE_MAVEN_ARGS:-} install -DskipTests -pl spi,conformance-tests -am) \
       >"$work/sdk.out" 2>"$work/sdk.err" || fail "installing dream4j-spi and dream4j-conformance-tests"
@@ -57,7 +60,7 @@ if [ "${SKIP_SDK_INSTALL:-0}" != 1 ]; then
 fi
 
 # 1. Build the plug-in outside the reactor, against the installed SDK: compiles, runs the conformance suite, jars.
-echo "[1/5] building examples/third-party-sampler (tests = SamplerConformance)"
+echo "[1/7] building examples/third-party-sampler (tests = SamplerConformance)"
 # shellcheck disable=SC2086
 if ! (cd "$root" && ./mvnw -B -q ${EXAMPLE_MAVEN_ARGS:-} -f examples/third-party-sampler/pom.xml verify) \
     >"$work/build.out" 2>"$work/build.err"; then
@@ -76,7 +79,7 @@ conf_tests=$(attr tests); conf_failed=$(( $(attr failures) + $(attr errors) )); 
 pass "built ${jars[0]#"$root"/}; SamplerConformance: $conf_tests rules run, $conf_failed failed, $conf_skipped skipped"
 
 # 2. A plug-ins directory: the good jar and two broken ones (sorted first, so they are met before the good one).
-echo "[2/5] plug-ins directory $work/plugins"
+echo "[2/7] plug-ins directory $work/plugins"
 plugins="$work/plugins"
 mkdir -p "$plugins" "$work/broken/META-INF/services"
 good="$plugins/left-to-right-sampler.jar"
@@ -90,7 +93,7 @@ pass "good jar + a-broken-sampler.jar (services name a missing class) + b-corrup
 dream4j() { "$root/dream4j" "$@"; }
 
 # 3. Discovery: listed, origin = the jar's path, broken jars reported and skipped.
-echo "[3/5] ./dream4j plugins --plugins DIR"
+echo "[3/7] ./dream4j plugins --plugins DIR"
 dream4j plugins --plugins "$plugins" >"$work/plugins.out" 2>"$work/plugins.err" || fail "'dream4j plugins' exited with $?"
 line=$(grep -E '^sampler +left-to-right ' "$work/plugins.out" || true)
 [ -n "$line" ] || fail "left-to-right is not listed by 'dream4j plugins'"
@@ -112,7 +115,7 @@ pass "plugins --json: origin = $good"
 # 4. Generation through the plug-in, compared with the built-in entropy sampler at the same settings.
 #    32 tokens in 8 steps (4 per step): with one token per step the tiny demo model happens to produce the same
 #    text under both orders, so several tokens per step make the order visible.
-echo "[4/5] ./dream4j generate --model demo --sampler left-to-right vs entropy"
+echo "[4/7] ./dream4j generate --model demo --sampler left-to-right vs entropy"
 mkdir -p "$work/empty"
 settings=(--model demo --temperature 0 --seed 7 --max-new-tokens 32 --steps 8 --json --no-progress
           --prompt "def fibonacci(n):")
@@ -141,7 +144,7 @@ grep -q "unknown sampler 'left-to-right'" "$work/none.err" || fail "without the 
 pass "without the plug-ins directory '--sampler left-to-right' is refused: unknown sampler"
 
 # 5. The plug-in's own option (declared by LeftToRightSamplerProvider.options()), set from the command line.
-echo "[5/5] ./dream4j generate --sampler left-to-right --option margin=..."
+echo "[5/7] ./dream4j generate --sampler left-to-right --option margin=..."
 grep -qE '^ +--option margin=NUMBER +a number in \[0, 1\], default 0' "$work/plugins.out" \
   || fail "'dream4j plugins' does not document left-to-right's margin option"
 grep -q '"options":\[{"name":"margin","type":"number","min":0.0,"max":1.0,"default":0.0' "$work/plugins-json.out" \
@@ -172,6 +175,40 @@ pass "--option margn=0.5: exit 2, $(grep -m1 '^error' "$work/unknown.err" | cut 
 grep -q "option 'margin' of sampler 'left-to-right' must be a number in \[0, 1\], got '1.5'" "$work/range.err" \
   || fail "the out-of-range error does not name the plug-in and the range: $(cat "$work/range.err")"
 pass "--option margin=1.5: exit 2, $(grep -m1 '^error' "$work/range.err")"
+
+# 6. and 7. The same option from the Java API and through the server's JSON "options" object: a source-file
+#    program on the dream4j module path (api/OptionClients.java), the plug-in from the directory, nothing rebuilt.
+clients() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -p "$root/cli/target/lib" --add-modules ALL-MODULE-PATH \
+  "$here/api/OptionClients.java" "$@"; }
+echo "[6/7] the Java API: GenerationRequest.builder()...option(\"margin\", 0.9), plug-in directory"
+clients api "$plugins" 0.9 >"$work/api-margin.out" 2>"$work/api-margin.err" || fail "OptionClients api exited with $?"
+api_ids=$(sed -n 1p "$work/api-margin.out")
+api_text=$(sed -n 2p "$work/api-margin.out")
+[ "$api_ids" = "$margin_ids" ] || fail "the API's margin-0.9 ids differ from the CLI's: [$api_ids] vs [$margin_ids]"
+pass "API option(\"margin\", 0.9) gives the CLI's ids"
+echo "[7/7] ./dream4j serve --plugins DIR, then POST /v1/completions with \"options\": {\"margin\": 0.9}"
+dream4j serve --model demo --plugins "$plugins" --host 127.0.0.1 --port 0 >"$work/serve.out" 2>"$work/serve.err" &
+serve_pid=$!
+trap 'kill $serve_pid 2>/dev/null; cleanup' EXIT
+url=""
+for _ in $(seq 1 180); do
+  url=$(grep -m1 '^http://' "$work/serve.out" || true)
+  [ -n "$url" ] && break
+  kill -0 "$serve_pid" 2>/dev/null || fail "dream4j serve exited"
+  sleep 1
+done
+[ -n "$url" ] || fail "dream4j serve printed no URL"
+clients server "$url" margin 0.9 >"$work/server-margin.out" 2>"$work/server-margin.err" || fail "OptionClients server exited with $?"
+[ "$(sed -n 1p "$work/server-margin.out")" = 200 ] || fail "the server answered $(cat "$work/server-margin.out")"
+[ "$(sed -n 2p "$work/server-margin.out")" = "$api_text" ] \
+  || fail "the server's margin-0.9 text differs from the API's: $(sed -n 2p "$work/server-margin.out") vs $api_text"
+pass "server \"options\": {\"margin\": 0.9} gives the API's text"
+clients server "$url" margn 0.5 >"$work/server-unknown.out" 2>/dev/null || fail "OptionClients server exited with $?"
+[ "$(sed -n 1p "$work/server-unknown.out")" = 400 ] || fail "an unknown option got $(sed -n 1p "$work/server-unknown.out"), expected 400"
+grep -q '"param":"options.margn"' "$work/server-unknown.out" && grep -q "left-to-right" "$work/server-unknown.out" \
+  || fail "the server's 400 does not name options.margn and the plug-in: $(cat "$work/server-unknown.out")"
+pass "server \"options\": {\"margn\": 0.5}: 400 naming options.margn and left-to-right"
+kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null || true
 
 echo
 echo "run-example: PASSED ($checks checks)"
