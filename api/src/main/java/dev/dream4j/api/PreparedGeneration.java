@@ -27,6 +27,12 @@ public interface PreparedGeneration {
     /** Canvas rows: prompts × {@code numReturnSequences}. */
     int rows();
 
+    /**
+     * The canvas the loop starts from, one list per row: each prompt left-padded with the pad id to
+     * {@link #promptLength()}, then {@link #newTokens()} mask ids — what a viewer shows before the first step.
+     */
+    List<List<Integer>> initialCanvas();
+
     /** Denoising steps the loop runs at most. */
     int steps();
 

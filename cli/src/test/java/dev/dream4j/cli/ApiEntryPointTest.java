@@ -59,12 +59,35 @@ class ApiEntryPointTest {
         assertEquals(1, prepared.rows());
         assertEquals(lm.encode("def add(a, b):"), prepared.promptIds().getFirst());
         assertEquals(prepared.promptIds().getFirst().size(), prepared.promptLength());
+        List<Integer> start = prepared.initialCanvas().getFirst();
+        assertEquals(prepared.promptLength() + 12, start.size());
+        assertEquals(prepared.promptIds().getFirst(), start.subList(0, prepared.promptLength()));
+        int mask = lm.info().specialTokens().get("mask");
+        assertTrue(start.subList(prepared.promptLength(), start.size()).stream().allMatch(id -> id == mask), start.toString());
         GenerationResult first = lm.generate(prepared);
         GenerationResult again = lm.generate(prepared);
         GenerationResult explicit = lm.generate(request.toBuilder().seed(prepared.seed()).build());
         assertEquals(first.first().generatedIds(), again.first().generatedIds());
         assertEquals(first.first().generatedIds(), explicit.first().generatedIds());
         assertEquals(prepared.seed(), first.seed());
+    }
+
+    @Test
+    void theInitialCanvasLeftPadsShorterPromptsWithThePadId() {
+        PreparedGeneration prepared = lm.prepare(GenerationRequest.builder()
+                .prompts(List.of(dev.dream4j.api.Prompt.text("import os\nimport sys\n"), dev.dream4j.api.Prompt.text("x =")))
+                .maxNewTokens(4).steps(4).numReturnSequences(2).build());
+        assertEquals(4, prepared.rows());
+        List<List<Integer>> canvas = prepared.initialCanvas();
+        assertEquals(4, canvas.size());
+        int pad = lm.info().specialTokens().get("pad");
+        List<Integer> shortIds = prepared.promptIds().get(1);
+        List<Integer> shortRow = canvas.get(2);
+        int padding = prepared.promptLength() - shortIds.size();
+        assertTrue(padding > 0);
+        assertTrue(shortRow.subList(0, padding).stream().allMatch(id -> id == pad), shortRow.toString());
+        assertEquals(shortIds, shortRow.subList(padding, prepared.promptLength()));
+        assertEquals(canvas.get(2), canvas.get(3), "n copies of a prompt start alike");
     }
 
     @Test

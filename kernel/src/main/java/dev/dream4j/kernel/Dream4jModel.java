@@ -374,6 +374,22 @@ public final class Dream4jModel implements DiffusionLM {
         }
 
         @Override
+        public List<List<Integer>> initialCanvas() {
+            List<int[]> rows = new ArrayList<>();
+            for (int[] prompt : prompts) {
+                for (int r = 0; r < request.numReturnSequences(); r++) {
+                    rows.add(prompt);
+                }
+            }
+            DenoisingEngine.Canvas canvas = owner.startingCanvas(rows, newTokens());
+            List<List<Integer>> out = new ArrayList<>(canvas.batch());
+            for (int b = 0; b < canvas.batch(); b++) {
+                out.add(Arrays.stream(canvas.tokens(), b * canvas.length(), (b + 1) * canvas.length()).boxed().toList());
+            }
+            return List.copyOf(out);
+        }
+
+        @Override
         public int steps() {
             return settings.params().steps();
         }
@@ -399,6 +415,11 @@ public final class Dream4jModel implements DiffusionLM {
         }
     }
 
+    /** The canvas a generation starts from: rows left-padded to the longest prompt, then masks. */
+    private DenoisingEngine.Canvas startingCanvas(List<int[]> rows, int newTokens) {
+        return new DenoisingEngine(backend, model).canvas(rows, newTokens);
+    }
+
     @Override
     public GenerationResult generate(PreparedGeneration prepared, DenoisingListener listener) {
         if (!(prepared instanceof Prepared own) || own.owner() != this) {
@@ -422,7 +443,7 @@ public final class Dream4jModel implements DiffusionLM {
         // a sampler that turns temperature into its own noise (LLaDA's Gumbel-max) gets the logits untempered
         List<LogitsProcessor> processors = processors(samplerProvider.appliesTemperature()
                 ? settings.params().withTemperature(0.0) : settings.params());
-        DenoisingEngine.Canvas canvas = new DenoisingEngine(backend, model).canvas(prompts, settings.canvasLength() - promptLength);
+        DenoisingEngine.Canvas canvas = startingCanvas(prompts, settings.canvasLength() - promptLength);
         LOG.debug("generate: {} row(s), canvas {}, {} steps, sampler {}, seed {}, blocks {}", canvas.batch(), canvas.length(),
                 settings.params().steps(), settings.sampler(), settings.seed(), settings.block());
         DenoisingEngine.Outcome outcome;

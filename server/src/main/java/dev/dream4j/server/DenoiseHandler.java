@@ -46,14 +46,7 @@ final class DenoiseHandler {
         int[] prompt = prep.promptIds().getFirst();
         ex.sseStart();
         JsonArray startRows = new JsonArray();
-        for (int b = 0; b < rows; b++) {
-            List<Integer> row = new ArrayList<>(canvasLength);
-            for (int id : prompt) {
-                row.add(id);
-            }
-            while (row.size() < canvasLength) {
-                row.add(mask);
-            }
+        for (List<Integer> row : prep.run().initialCanvas()) {
             startRows.add(canvasRow(row, promptLength, mask, List.of()));
         }
         ex.sse(new JsonObject().put("object", "denoise.start").put("model", ctx.config().modelName())
