@@ -2,6 +2,9 @@ package dev.dream4j.server;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 
 import java.net.URI;
@@ -44,7 +47,7 @@ public final class RequestGuard implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext rc) {
-        String problem = problem(rc.request().method(), rc.request().getHeader("Host"), rc.request().getHeader("Origin"),
+        String problem = problem(rc.request().method(), host(rc.request()), rc.request().getHeader("Origin"),
                 rc.request().getHeader("Content-Type"));
         if (problem == null) {
             rc.next();
@@ -53,6 +56,21 @@ public final class RequestGuard implements Handler<RoutingContext> {
         int status = problem.startsWith("Content-Type") ? 415 : 403;
         Dream4jServer.sendError(rc, new ApiException(status, "invalid_request_error", null,
                 status == 415 ? "unsupported_media_type" : "forbidden", problem));
+    }
+
+    /**
+     * The host a request names: its {@code Host} header, or over HTTP/2 (where clients send {@code :authority}
+     * instead, and an h2c upgrade moves {@code Host} there) the request's authority.
+     */
+    static String host(HttpServerRequest request) {
+        String host = request.getHeader("Host");
+        if (host != null || request.version() != HttpVersion.HTTP_2 || request.authority() == null) {
+            return host;
+        }
+        HostAndPort authority = request.authority();
+        String name = authority.host().contains(":") && !authority.host().startsWith("[")
+                ? "[" + authority.host() + "]" : authority.host();
+        return authority.port() >= 0 ? name + ":" + authority.port() : name;
     }
 
     /** Why a request with these headers is refused, or null when it is admitted. */

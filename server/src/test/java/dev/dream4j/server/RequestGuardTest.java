@@ -71,6 +71,24 @@ class RequestGuardTest {
         }
     }
 
+    /** An HTTP/2 client (the JDK's, upgrading with h2c) names the server in :authority, not in a Host header. */
+    @Test
+    void http2ClientsAreAdmittedByTheirAuthority() throws Exception {
+        try (Dream4jServer server = TestSupport.start(TestSupport.config());
+             java.net.http.HttpClient h2 = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2).build()) {
+            String body = new JsonObject().put("prompt", "x").put("max_tokens", 2).put("steps", 2).encode();
+            for (int i = 0; i < 2; i++) { // the first request upgrades the connection, the second runs on HTTP/2
+                HttpResponse<String> r = h2.send(HttpRequest.newBuilder(java.net.URI.create(server.url() + "/v1/completions"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+                if (i == 1) {
+                    assertEquals(java.net.http.HttpClient.Version.HTTP_2, r.version(), "the connection was upgraded");
+                }
+            }
+        }
+    }
+
     @Test
     void aQueuedRequestWhoseClientLeftFreesItsSlot() throws Exception {
         try (Dream4jServer server = TestSupport.start(TestSupport.config().withConcurrency(1, 1))) {
