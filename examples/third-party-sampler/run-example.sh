@@ -189,7 +189,7 @@ pass "API option(\"margin\", 0.9) gives the CLI's ids"
 echo "[7/7] ./dream4j serve --plugins DIR, then POST /v1/completions with \"options\": {\"margin\": 0.9}"
 dream4j serve --model demo --plugins "$plugins" --host 127.0.0.1 --port 0 >"$work/serve.out" 2>"$work/serve.err" &
 serve_pid=$!
-trap 'kill $serve_pid 2>/dev/null; cleanup' EXIT
+trap 'kill $serve_pid 2>/dev/null || true; cleanup' EXIT
 url=""
 for _ in $(seq 1 180); do
   url=$(grep -m1 '^http://' "$work/serve.out" || true)
