@@ -107,7 +107,7 @@ public abstract class SamplerConformance {
                     StepInfo info = Schedule.step(ts, i);
                     int k = Schedule.transferCount(Schedule.averageMasks(h.totalMasks(), h.batch()), info);
                     int[] before = {h.masks(0), h.masks(1)};
-                    MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(7, 2f));
+                    MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(7, 2f), params);
                     int[] commits = h.apply(logits, sampler.step(h.context(info), logits, random));
                     for (int b = 0; b < 2; b++) {
                         assertEquals(Math.min(k, before[b]), commits[b], "[S2] row " + b + " at step " + i + "/" + steps);
@@ -151,7 +151,7 @@ public abstract class SamplerConformance {
         for (int i = 0; i < params.steps(); i++) {
             StepInfo info = Schedule.step(ts, i);
             boolean mustNotDraw = !choosesPositionsAtRandom() || info.isLast();
-            MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(3, 2f));
+            MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(3, 2f), params);
             h.apply(logits, sampler.step(h.context(info), logits, mustNotDraw ? SamplerHarness.forbidden() : seeded));
         }
     }
@@ -165,7 +165,7 @@ public abstract class SamplerConformance {
                 SamplerHarness h = harness(10, 1, 1, 1);
                 float[] ts = Schedule.timesteps(steps, params.eps());
                 StepInfo last = Schedule.step(ts, steps - 1);
-                MaskedLogits logits = h.gather(0, SamplerHarness.gaussian(5, 2f));
+                MaskedLogits logits = h.gather(0, SamplerHarness.gaussian(5, 2f), params);
                 h.apply(logits, sampler(params).step(h.context(last), logits, SamplerHarness.seeded(2)));
                 assertEquals(0, h.totalMasks(), "[S5] masks left after the last step, steps=" + steps);
             }
@@ -234,7 +234,7 @@ public abstract class SamplerConformance {
             SamplingParams params = SamplerHarness.params(s[0], s[1], 4);
             SamplerHarness h = harness(10, 2, 5);
             StepInfo info = Schedule.step(Schedule.timesteps(4, params.eps()), 1);
-            MaskedLogits logits = h.gather(0, SamplerHarness.gaussian(9, 1f));
+            MaskedLogits logits = h.gather(0, SamplerHarness.gaussian(9, 1f), params);
             float[] before = logits.logits().data().clone();
             var context = h.context(info);
             int[] canvas = context.canvas().clone();
@@ -251,7 +251,7 @@ public abstract class SamplerConformance {
             SamplerHarness h = harness(6, 6, 6);
             float[] ts = Schedule.timesteps(3, params.eps());
             for (int i = 0; i < 3; i++) {
-                MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(1, 1f));
+                MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(1, 1f), params);
                 StepDecision d = sampler(params).step(h.context(Schedule.step(ts, i)), logits, SamplerHarness.forbidden());
                 assertEquals(0, d.size(), "[S10] committed with no masks");
             }

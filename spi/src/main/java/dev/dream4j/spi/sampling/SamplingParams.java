@@ -6,7 +6,9 @@ import java.util.OptionalInt;
 /**
  * Resolved sampling settings of one request (request values, else checkpoint defaults, else reference defaults).
  *
- * @param temperature 0 means greedy: argmax, no random draw
+ * @param temperature read only by its one owner: the temperature logits processor (0 marks the logits
+ *                    {@link MaskedLogits#greedy() greedy}: argmax, no random draw), or a sampler that
+ *                    {@link SamplerProvider#appliesTemperature() applies it itself}
  * @param topP        nucleus filter, when set and below 1
  * @param topK        top-k filter, when set
  * @param algTemp     0 means deterministic top-k selection of positions
@@ -20,9 +22,5 @@ public record SamplingParams(double temperature, OptionalDouble topP, OptionalIn
     /** These settings with another temperature. */
     public SamplingParams withTemperature(double t) {
         return new SamplingParams(t, topP, topK, algTemp, eps, padPenalty, steps);
-    }
-
-    public boolean greedy() {
-        return temperature <= 0;
     }
 }

@@ -23,7 +23,7 @@ import java.util.random.RandomGenerator;
  *
  * <h2>Which tokens</h2>
  * The logits arrive after every logits processor ran (temperature, top-p, top-k, penalties), so the sampler uses them as
- * they are: at temperature 0 the argmax (lowest id on ties); otherwise one categorical draw from
+ * they are: at temperature 0 (logits marked {@code greedy()}) the argmax (lowest id on ties); otherwise one categorical draw from
  * {@code softmax(logits)} per committed slot. A row whose softmax is degenerate (no finite maximum, or a sum that is not
  * a positive finite number) is treated as one-hot on its first maximal logit.
  *
@@ -35,11 +35,6 @@ import java.util.random.RandomGenerator;
  * output on any thread.
  */
 final class LeftToRightSampler implements Sampler {
-    private final boolean greedy;
-
-    LeftToRightSampler(boolean greedy) {
-        this.greedy = greedy;
-    }
 
     @Override
     public StepDecision step(StepContext context, MaskedLogits logits, RandomGenerator random) {
@@ -67,6 +62,7 @@ final class LeftToRightSampler implements Sampler {
             }
             start = end;
         }
+        boolean greedy = logits.greedy(); // temperature 0, as the temperature processor (its owner) marks it
         int vocab = logits.vocab();
         float[] data = logits.logits().data();
         float[] p = new float[vocab];

@@ -30,6 +30,6 @@ public final class LeftToRightSamplerProvider implements SamplerProvider {
 
     @Override
     public Sampler create(SamplingParams params) {
-        return new LeftToRightSampler(params.greedy());
+        return new LeftToRightSampler();
     }
 }
