@@ -5,6 +5,7 @@ import dev.dream4j.spi.sampling.MaskedLogits;
 import dev.dream4j.spi.sampling.Sampler;
 import dev.dream4j.spi.sampling.SamplerProvider;
 import dev.dream4j.spi.sampling.SamplingParams;
+import dev.dream4j.spi.sampling.SlotSelector;
 import dev.dream4j.spi.sampling.Schedule;
 import dev.dream4j.spi.sampling.StepDecision;
 import dev.dream4j.spi.sampling.StepInfo;
@@ -241,6 +242,26 @@ public abstract class SamplerConformance {
             sampler(params).step(context, logits, SamplerHarness.seeded(1));
             assertArrayEquals(before, logits.logits().data(), "[S9] the sampler modified the logits");
             assertArrayEquals(canvas, context.canvas(), "[S9] the sampler modified the canvas");
+        }
+    }
+
+    @Test
+    public void rule_S11_selectorCommitsTheCountItIsGiven() {
+        Assumptions.assumeTrue(provider().selector(SamplerHarness.params(0, 0, 4)).isPresent(),
+                "the sampler offers no slot selector (it cannot infill)");
+        for (double[] s : SETTINGS) {
+            SamplingParams params = SamplerHarness.params(s[0], s[1], 4);
+            SlotSelector selector = provider().selector(params).orElseThrow();
+            for (int count : new int[]{1, 2, 5}) {
+                SamplerHarness h = harness(10, 3, 7); // 7 and 3 masks
+                MaskedLogits logits = h.gather(0, SamplerHarness.gaussian(13, 2f), params);
+                boolean greedy = s[0] == 0 && s[1] == 0;
+                // SamplerHarness.apply throws on a row out of range, a duplicate row or a slot that is not masked
+                int[] commits = h.apply(logits, selector.select(logits, count,
+                        greedy ? SamplerHarness.forbidden() : SamplerHarness.seeded(3)));
+                assertEquals(Math.min(count, 7), commits[0], "[S11] row 0, count " + count);
+                assertEquals(Math.min(count, 3), commits[1], "[S11] row 1, count " + count);
+            }
         }
     }
 
