@@ -283,6 +283,10 @@ record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, 
         if (prefix == null && suffix == null) {
             throw ApiException.invalid("prefix", "prefix or suffix is required");
         }
+        if (body.has("alg")) { // DreamOn's reference spelling: refused rather than silently ignored
+            throw ApiException.invalid("alg", "alg is not a field here: the slot choice is a sampler plug-in, set with"
+                    + " \"sampler\" (e.g. \"entropy\")");
+        }
         InfillRequest.Builder b = InfillRequest.builder(part("prefix", prefix), part("suffix", suffix));
         body.integer("initial_masks", 1, Integer.MAX_VALUE).ifPresent(b::initialMasks);
         body.integer("max_tokens", 1, Integer.MAX_VALUE).ifPresent(b::maxNewTokens);

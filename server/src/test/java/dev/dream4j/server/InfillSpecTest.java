@@ -80,6 +80,22 @@ class InfillSpecTest {
     }
 
     @Test
+    void theReferencesAlgIsRefusedPointingAtSampler() {
+        ApiException e = assertThrows(ApiException.class,
+                () -> GenSpec.infill(Body.of(new JsonObject().put("suffix", "b").put("alg", "entropy"))));
+        assertEquals("alg", e.param());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("sampler"), e.getMessage());
+    }
+
+    @Test
+    void grpcInfillCarriesSteps() {
+        var msg = dev.dream4j.server.grpc.InfillRequest.newBuilder().setSuffix("b").setSampler("entropy").setSteps(7).build();
+        InfillRequest r = GenSpec.infill(Body.of(GrpcService.json(msg)));
+        assertEquals(7, r.steps().getAsInt());
+        assertEquals("entropy", r.sampler().orElseThrow());
+    }
+
+    @Test
     void aBlankSamplerNamesTheField() {
         ApiException e = assertThrows(ApiException.class,
                 () -> GenSpec.infill(Body.of(new JsonObject().put("suffix", "b").put("sampler", " "))));
