@@ -49,15 +49,9 @@ final class FastDllmSampler implements Sampler {
         SampledTokens sampled = SampledTokens.sample(logits, Confidence.MASKGIT_PLUS, random);
         float[] conf = sampled.confidence();
         boolean[] commit = new boolean[rows];
-        int start = 0;
-        while (start < rows) {
-            int b = logits.batchIndex(start);
-            int end = start;
-            while (end < rows && logits.batchIndex(end) == b) {
-                end++;
-            }
+        for (int start = 0, end; start < rows; start = end) {
+            end = logits.runEnd(start);
             select(logits, conf, start, end, commit);
-            start = end;
         }
         return sampled.commit(commit);
     }

@@ -49,15 +49,9 @@ public record ConfidenceSelector(Confidence measure, double algTemp) implements 
         }
         float[] conf = sampled.confidence();
         boolean[] commit = new boolean[rows];
-        int start = 0;
-        while (start < rows) {
-            int b = logits.batchIndex(start);
-            int end = start;
-            while (end < rows && logits.batchIndex(end) == b) {
-                end++;
-            }
+        for (int start = 0, end; start < rows; start = end) {
+            end = logits.runEnd(start);
             selectRow(logits, conf, start, end, count, commit, random);
-            start = end;
         }
         return sampled.commit(commit);
     }

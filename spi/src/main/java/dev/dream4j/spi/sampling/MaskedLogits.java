@@ -48,6 +48,21 @@ public final class MaskedLogits {
     }
 
     /**
+     * One past the last row of the batch row that row {@code start} belongs to: rows {@code [start, runEnd(start))}
+     * are that batch row's masked slots from {@code start} on, in position order (rows are ordered by batch row).
+     *
+     * @since SPI 2.2
+     */
+    public int runEnd(int start) {
+        int b = batchIndex[start];
+        int end = start;
+        while (end < batchIndex.length && batchIndex[end] == b) {
+            end++;
+        }
+        return end;
+    }
+
+    /**
      * True when every row is decided by its argmax and no token is drawn (temperature 0, see the class comment).
      *
      * @since SPI 2.2

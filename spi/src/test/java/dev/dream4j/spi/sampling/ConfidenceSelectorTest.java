@@ -152,6 +152,14 @@ class ConfidenceSelectorTest {
     }
 
     @Test
+    void runsAreTheBatchRows() {
+        MaskedLogits l = new MaskedLogits(confident(0.6, 0.9, 0.8, 0.7).logits(), new int[]{0, 0, 2, 2}, new int[]{1, 2, 1, 3});
+        assertEquals(2, l.runEnd(0));
+        assertEquals(2, l.runEnd(1));
+        assertEquals(4, l.runEnd(2));
+    }
+
+    @Test
     void greedyIsTheLogitsMarkNotASetting() {
         MaskedLogits l = rows(false, new float[]{0, 1});
         assertFalse(l.greedy());
