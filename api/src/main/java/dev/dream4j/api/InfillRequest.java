@@ -9,13 +9,24 @@ import java.util.OptionalLong;
 /**
  * Fill the gap between a prefix and a suffix. Prefix and suffix are text or exact token ids.
  *
+ * <p>The defaults of every unset field live here ({@code DEFAULT_*} and the builder), and the CLI ({@code dream4j
+ * infill --help}) and the server ({@code POST /v1/infill}) read them from here; the expand budget's default is the
+ * strategy's (DreamOn: twice the generation window; its evaluation loop: {@code max_new_tokens}).
+ *
  * @param prefix        the text before the hole
  * @param suffix        the text after the hole
  * @param initialMasks  masks placed in the hole at the start (m0)
  * @param maxNewTokens  the largest the middle may grow to (DreamOn); fixed-length infilling uses initialMasks
  * @param strategy      the infill strategy plug-in (empty = the first that supports the checkpoint)
- * @param sampler       the confidence algorithm ({@code entropy}, {@code maskgit_plus}, {@code topk_margin})
- * @param steps         the iteration limit of strategies with a fixed step count (the published-eval variant)
+ * @param sampler       the sampler plug-in that chooses the slots each iteration commits, as for generation (Dream's
+ *                      {@code entropy}, {@code maskgit_plus}, {@code topk_margin}; not {@code origin}, which commits
+ *                      at random); empty = the strategy's default (DreamOn: the checkpoint's when it can infill, else
+ *                      {@code entropy})
+ * @param temperature   empty = the checkpoint's, else {@link #DEFAULT_TEMPERATURE}
+ * @param tokensPerStep empty = {@link #DEFAULT_TOKENS_PER_STEP}
+ * @param expandBudget  empty = the strategy's default
+ * @param steps         the iteration limit of strategies with a fixed step count (the published-eval variant);
+ *                      empty = {@code maxNewTokens}
  */
 public record InfillRequest(Prompt prefix, Prompt suffix, int initialMasks, int maxNewTokens,
                             Optional<String> strategy, Optional<String> sampler, OptionalDouble temperature,
@@ -29,8 +40,22 @@ public record InfillRequest(Prompt prefix, Prompt suffix, int initialMasks, int 
      */
     public static final int DEFAULT_INITIAL_MASKS = 4;
 
-    /** The largest middle when the caller sets none (the server's default is {@code max(initial_masks, this)}). */
+    /**
+     * The largest middle when the caller sets none, raised to the initial masks when they are more
+     * ({@link #defaultMaxNewTokens(int)}).
+     */
     public static final int DEFAULT_MAX_NEW_TOKENS = 64;
+
+    /** Slots committed per iteration when the caller sets none (DreamOn's default). */
+    public static final int DEFAULT_TOKENS_PER_STEP = 1;
+
+    /** The temperature when neither the caller nor the checkpoint sets one: greedy. */
+    public static final double DEFAULT_TEMPERATURE = 0.0;
+
+    /** The largest middle when the caller sets none: {@code max(initialMasks, DEFAULT_MAX_NEW_TOKENS)}. */
+    public static int defaultMaxNewTokens(int initialMasks) {
+        return Math.max(initialMasks, DEFAULT_MAX_NEW_TOKENS);
+    }
 
     /** Without a step limit. */
     public InfillRequest(Prompt prefix, Prompt suffix, int initialMasks, int maxNewTokens, Optional<String> strategy,
@@ -64,6 +89,9 @@ public record InfillRequest(Prompt prefix, Prompt suffix, int initialMasks, int 
         if (steps.isPresent() && steps.getAsInt() < 1) {
             throw new InvalidRequestException("steps", "steps must be >= 1");
         }
+        if (sampler.isPresent() && sampler.get().isBlank()) {
+            throw new InvalidRequestException("sampler", "sampler must not be blank");
+        }
         if (algTemp.isPresent() && !(algTemp.getAsDouble() >= 0)) {
             throw new InvalidRequestException("alg_temp", "alg_temp must be >= 0");
         }
@@ -73,7 +101,10 @@ public record InfillRequest(Prompt prefix, Prompt suffix, int initialMasks, int 
         return builder(Prompt.text(prefix), Prompt.text(suffix)).initialMasks(initialMasks).maxNewTokens(maxNewTokens).build();
     }
 
-    /** A builder with {@link #DEFAULT_INITIAL_MASKS} and {@link #DEFAULT_MAX_NEW_TOKENS} (the DreamOn quickstart). */
+    /**
+     * A builder with {@link #DEFAULT_INITIAL_MASKS} and, unless set, {@link #defaultMaxNewTokens(int)} (the DreamOn
+     * quickstart).
+     */
     public static Builder builder(Prompt prefix, Prompt suffix) {
         return new Builder(prefix, suffix);
     }
@@ -83,7 +114,7 @@ public record InfillRequest(Prompt prefix, Prompt suffix, int initialMasks, int 
         private final Prompt prefix;
         private final Prompt suffix;
         private int initialMasks = DEFAULT_INITIAL_MASKS;
-        private int maxNewTokens = DEFAULT_MAX_NEW_TOKENS;
+        private OptionalInt maxNewTokens = OptionalInt.empty();
         private Optional<String> strategy = Optional.empty();
         private Optional<String> sampler = Optional.empty();
         private OptionalDouble temperature = OptionalDouble.empty();
@@ -102,7 +133,7 @@ public record InfillRequest(Prompt prefix, Prompt suffix, int initialMasks, int 
         }
 
         public Builder initialMasks(int n) { initialMasks = n; return this; }
-        public Builder maxNewTokens(int n) { maxNewTokens = n; return this; }
+        public Builder maxNewTokens(int n) { maxNewTokens = OptionalInt.of(n); return this; }
         public Builder strategy(String name) { strategy = Optional.ofNullable(name); return this; }
         public Builder sampler(String name) { sampler = Optional.ofNullable(name); return this; }
         public Builder temperature(double t) { temperature = OptionalDouble.of(t); return this; }
@@ -116,7 +147,8 @@ public record InfillRequest(Prompt prefix, Prompt suffix, int initialMasks, int 
         public Builder steps(int n) { steps = OptionalInt.of(n); return this; }
 
         public InfillRequest build() {
-            return new InfillRequest(prefix, suffix, initialMasks, maxNewTokens, strategy, sampler, temperature, topP,
+            return new InfillRequest(prefix, suffix, initialMasks, maxNewTokens.orElse(defaultMaxNewTokens(initialMasks)),
+                    strategy, sampler, temperature, topP,
                     topK, algTemp, seed, tokensPerStep, expandBudget, padDeleteToRight, steps);
         }
     }

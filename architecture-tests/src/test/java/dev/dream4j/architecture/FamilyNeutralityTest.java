@@ -80,6 +80,28 @@ class FamilyNeutralityTest {
         assertTrue(bad.isEmpty(), "family knowledge in the kernel or a backend:\n" + String.join("\n", bad));
     }
 
+    /** Names of the built-in samplers: which one runs by default is the family's or the infill plug-in's to say. */
+    static final List<String> SAMPLER_NAMES = List.of("origin", "entropy", "maskgit_plus", "topk_margin", "low_confidence",
+            "random", "fast-dllm-threshold", "fast-dllm-factor");
+
+    @Test
+    void theKernelNamesNoSampler() throws IOException {
+        Path src = Path.of("..").toAbsolutePath().normalize().resolve("kernel/src/main/java");
+        List<String> bad = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(src)) {
+            for (Path f : walk.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = STRING_LITERAL.matcher(stripComments(Files.readString(f)));
+                while (m.find()) {
+                    if (SAMPLER_NAMES.contains(m.group(1))) {
+                        bad.add(src.relativize(f) + ": \"" + m.group(1) + "\"");
+                    }
+                }
+            }
+        }
+        assertTrue(bad.isEmpty(), "sampler names in the kernel (a default belongs to the family or the plug-in):\n"
+                + String.join("\n", bad));
+    }
+
     @Test
     void theScannerFindsWhatItLooksFor() {
         String sample = stripComments("// \"model.layers.0\"\nString a = \"model.layers.\" + l; /* \"lm_head\" */ String b = \"x\";");

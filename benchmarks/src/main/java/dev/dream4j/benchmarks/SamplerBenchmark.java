@@ -95,7 +95,11 @@ public class SamplerBenchmark {
     @Benchmark
     public StepDecision step() {
         System.arraycopy(source, 0, work, 0, work.length);
-        return chosen.step(context, new MaskedLogits(logits, batchIndex, Arrays.copyOf(positions, rows)), random);
+        MaskedLogits masked = new MaskedLogits(logits, batchIndex, Arrays.copyOf(positions, rows));
+        if (temperature <= 0) {
+            masked.makeGreedy(); // what the temperature processor, the temperature's owner, does at 0
+        }
+        return chosen.step(context, masked, random);
     }
 
     /** One softmax over one row of the vocabulary. */

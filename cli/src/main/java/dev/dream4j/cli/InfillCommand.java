@@ -20,7 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "infill", description = "Fill the hole between a prefix and a suffix (DreamOn expand/delete when the checkpoint supports it).")
+@Command(name = "infill", description = {"Fill the hole between a prefix and a suffix (DreamOn expand/delete when the checkpoint supports it).",
+        "--sampler names the sampler plug-in that chooses the slots each step commits, as for generate: one that ranks slots"
+                + " (entropy, maskgit_plus, topk_margin); default: the strategy's (DreamOn: the checkpoint's when it can infill, else entropy)."})
 final class InfillCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -50,13 +52,13 @@ final class InfillCommand implements Callable<Integer> {
     SamplingOptions sampling = new SamplingOptions();
 
     // the API's defaults, so the CLI, the server and Java callers fill the same hole when none is given
-    @Option(names = "--initial-masks", defaultValue = "" + InfillRequest.DEFAULT_INITIAL_MASKS, paramLabel = "N") int initialMasks;
-    @Option(names = "--max-new-tokens", defaultValue = "" + InfillRequest.DEFAULT_MAX_NEW_TOKENS, paramLabel = "M") int maxNewTokens;
+    @Option(names = "--initial-masks", defaultValue = "" + InfillRequest.DEFAULT_INITIAL_MASKS, paramLabel = "N", description = "Masks in the hole at the start (default: ${DEFAULT-VALUE}).") int initialMasks;
+    @Option(names = "--max-new-tokens", paramLabel = "M", description = "Largest middle (default: max(initial masks, " + InfillRequest.DEFAULT_MAX_NEW_TOKENS + ")).") Integer maxNewTokens;
     @Option(names = "--strategy", paramLabel = "NAME", description = "Infill strategy plug-in (default: the first that supports the checkpoint).") String strategy;
-    @Option(names = "--tokens-per-step", paramLabel = "N") Integer tokensPerStep;
-    @Option(names = "--expand-budget", paramLabel = "N") Integer expandBudget;
+    @Option(names = "--tokens-per-step", paramLabel = "N", description = "Slots committed per step (default: " + InfillRequest.DEFAULT_TOKENS_PER_STEP + ").") Integer tokensPerStep;
+    @Option(names = "--expand-budget", paramLabel = "N", description = "Expansions allowed (default: the strategy's; dreamon: twice the generation window, dreamon-eval: max new tokens).") Integer expandBudget;
     @Option(names = "--pad-delete-to-right", description = "Every mask after a delete becomes a delete.") boolean padDeleteToRight;
-    @Option(names = "--steps", paramLabel = "S", description = "Iteration limit of step-bounded strategies (dreamon-eval).") Integer steps;
+    @Option(names = "--steps", paramLabel = "S", description = "Iteration limit of step-bounded strategies (dreamon-eval; default: max new tokens).") Integer steps;
     @Option(names = "--json", description = "Print middle, middle_ids, steps, expansions, deletions as JSON.") boolean json;
 
     @Override
@@ -64,8 +66,9 @@ final class InfillCommand implements Callable<Integer> {
         sampling.refuseOptions("infill");
         Prompt pre = prompt("prefix", prefix.text, prefix.file, prefix.ids);
         Prompt suf = prompt("suffix", suffix.text, suffix.file, suffix.ids);
-        InfillRequest.Builder b = InfillRequest.builder(pre, suf).initialMasks(initialMasks).maxNewTokens(maxNewTokens)
+        InfillRequest.Builder b = InfillRequest.builder(pre, suf).initialMasks(initialMasks)
                 .strategy(strategy).sampler(sampling.sampler).padDeleteToRight(padDeleteToRight);
+        if (maxNewTokens != null) b.maxNewTokens(maxNewTokens);
         if (sampling.temperature != null) b.temperature(sampling.temperature);
         if (sampling.topP != null) b.topP(sampling.topP);
         if (sampling.topK != null) b.topK(sampling.topK);

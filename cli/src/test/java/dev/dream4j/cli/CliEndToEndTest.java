@@ -222,6 +222,37 @@ class CliEndToEndTest {
     }
 
     @Test
+    void infillChoosesSlotsWithASamplerPlugIn() throws Exception {
+        String[] common = {"infill", "--model", "demo", "--prefix", "def add(a, b):\n", "--suffix", "\n    return result\n",
+                "--initial-masks", "4", "--max-new-tokens", "8", "--temperature", "0", "--json"};
+        Run origin = cli(concat(common, "--sampler", "origin"));
+        assertEquals(Dream4jCli.EXIT_BAD_INPUT, origin.exit());
+        assertTrue(origin.err().contains("sampler 'origin' cannot infill"), origin.err());
+        assertTrue(origin.err().contains("entropy") && origin.err().contains("maskgit_plus"), "names those that can: " + origin.err());
+        Run unknown = cli(concat(common, "--sampler", "no-such-sampler"));
+        assertTrue(unknown.exit() != 0 && unknown.err().contains("no-such-sampler"), unknown.err());
+        // the demo checkpoint's alg is entropy: the strategy's default takes it
+        Run byDefault = cli(common);
+        Run named = cli(concat(common, "--sampler", "entropy"));
+        assertEquals(0, byDefault.exit(), byDefault.err());
+        assertEquals(named.json().get("middle_ids"), byDefault.json().get("middle_ids"));
+    }
+
+    @Test
+    void infillDefaultsAreTheApisInHelpAndInUse() throws Exception {
+        Run help = cli("help", "infill");
+        String text = help.out().replaceAll("\\s+", " "); // picocli wraps long descriptions
+        assertTrue(text.contains("start (default: " + dev.dream4j.api.InfillRequest.DEFAULT_INITIAL_MASKS + ")"), text);
+        assertTrue(text.contains("max(initial masks, " + dev.dream4j.api.InfillRequest.DEFAULT_MAX_NEW_TOKENS + ")"), text);
+        assertTrue(text.contains("per step (default: " + dev.dream4j.api.InfillRequest.DEFAULT_TOKENS_PER_STEP + ")"), text);
+        // more initial masks than the default middle: the middle grows to them, as in the API and the server
+        Run big = cli("infill", "--model", "demo", "--prefix", "def f(x):\n", "--suffix", "\n", "--initial-masks", "70",
+                "--tokens-per-step", "16", "--strategy", "fixed", "--temperature", "0", "--json");
+        assertEquals(0, big.exit(), big.err());
+        assertEquals(70, big.json().get("middle_ids").size());
+    }
+
+    @Test
     void infillBadInputIsTyped() throws Exception {
         Run empty = cli("infill", "--model", "demo", "--prefix", "", "--suffix", "", "--initial-masks", "4", "--max-new-tokens", "8");
         assertEquals(Dream4jCli.EXIT_BAD_INPUT, empty.exit());

@@ -11,8 +11,12 @@ import dev.dream4j.spi.model.GenerationDefaults;
 import dev.dream4j.spi.model.ModelDescription;
 import dev.dream4j.spi.model.ModelSpec;
 import dev.dream4j.spi.model.SpecialTokens;
+import dev.dream4j.spi.sampling.Confidence;
+import dev.dream4j.spi.sampling.ConfidenceSelector;
 import dev.dream4j.spi.sampling.LogitsProcessor;
+import dev.dream4j.spi.sampling.MaskedLogits;
 import dev.dream4j.spi.sampling.SamplingParams;
+import dev.dream4j.spi.sampling.SlotSelector;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -223,7 +227,12 @@ public final class InfillHarness {
         return out;
     }
 
-    /** Builds an {@link InfillTask}; defaults: greedy, entropy, one token per step, no budget, 64 steps, seed 1. */
+    /**
+     * Builds an {@link InfillTask}; defaults: greedy, Dream's {@code entropy} slot choice ({@link ConfidenceSelector}),
+     * one token per step, no budget, 64 steps, seed 1. As the engine's temperature processor does, temperature 0 marks
+     * the logits {@link MaskedLogits#greedy() greedy} ahead of the given processors; other temperatures divide
+     * nothing here (the scripted logits stand for processed ones).
+     */
     public static final class TaskBuilder {
         private final Backend backend;
         private int[] prefix = {1, 2};
@@ -233,7 +242,8 @@ public final class InfillHarness {
         private int tokensPerStep = 1;
         private OptionalInt expandBudget = OptionalInt.empty();
         private boolean padDeleteToRight;
-        private String confidence = "entropy";
+        private Confidence measure = Confidence.ENTROPY;
+        private SlotSelector sampler;
         private double temperature;
         private double algTemp;
         private int steps = 64;
@@ -252,7 +262,10 @@ public final class InfillHarness {
         public TaskBuilder tokensPerStep(int v) { tokensPerStep = v; return this; }
         public TaskBuilder expandBudget(int v) { expandBudget = OptionalInt.of(v); return this; }
         public TaskBuilder padDeleteToRight(boolean v) { padDeleteToRight = v; return this; }
-        public TaskBuilder confidence(String v) { confidence = v; return this; }
+        /** Dream's confidence rule with this measure (and the task's alg_temp). */
+        public TaskBuilder measure(Confidence v) { measure = v; return this; }
+        /** Another slot choice than Dream's confidence rule. */
+        public TaskBuilder sampler(SlotSelector v) { sampler = v; return this; }
         public TaskBuilder temperature(double v) { temperature = v; return this; }
         public TaskBuilder algTemp(double v) { algTemp = v; return this; }
         public TaskBuilder steps(int v) { steps = v; return this; }
@@ -264,8 +277,14 @@ public final class InfillHarness {
             SamplingParams params = new SamplingParams(temperature, OptionalDouble.empty(), OptionalInt.empty(), algTemp,
                     1e-3, 0.0, steps);
             RandomGenerator random = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
+            List<LogitsProcessor> all = new ArrayList<>();
+            if (temperature <= 0) {
+                all.add((step, logits) -> logits.makeGreedy());
+            }
+            all.addAll(processors);
+            SlotSelector selector = sampler != null ? sampler : new ConfidenceSelector(measure, algTemp);
             return new InfillTask(backend, prefix, suffix, initialMasks, maxNewTokens, tokensPerStep, expandBudget,
-                    padDeleteToRight, confidence, params, processors, random, listener, InfillHarness::decode);
+                    padDeleteToRight, selector, params, List.copyOf(all), random, listener, InfillHarness::decode);
         }
     }
 }

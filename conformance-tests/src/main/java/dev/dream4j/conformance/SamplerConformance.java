@@ -7,6 +7,7 @@ import dev.dream4j.spi.sampling.MaskedLogits;
 import dev.dream4j.spi.sampling.Sampler;
 import dev.dream4j.spi.sampling.SamplerProvider;
 import dev.dream4j.spi.sampling.SamplingParams;
+import dev.dream4j.spi.sampling.SlotSelector;
 import dev.dream4j.spi.sampling.Schedule;
 import dev.dream4j.spi.sampling.StepDecision;
 import dev.dream4j.spi.sampling.StepInfo;
@@ -132,7 +133,7 @@ public abstract class SamplerConformance {
                     StepInfo info = Schedule.step(ts, i);
                     int k = Schedule.transferCount(Schedule.averageMasks(h.totalMasks(), h.batch()), info);
                     int[] before = {h.masks(0), h.masks(1)};
-                    MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(7, 2f));
+                    MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(7, 2f), params);
                     int[] commits = h.apply(logits, sampler.step(h.context(info), logits, random));
                     for (int b = 0; b < 2; b++) {
                         assertEquals(Math.min(k, before[b]), commits[b], "[S2] row " + b + " at step " + i + "/" + steps);
@@ -176,7 +177,7 @@ public abstract class SamplerConformance {
         for (int i = 0; i < params.steps(); i++) {
             StepInfo info = Schedule.step(ts, i);
             boolean mustNotDraw = !choosesPositionsAtRandom() || info.isLast();
-            MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(3, 2f));
+            MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(3, 2f), params);
             h.apply(logits, sampler.step(h.context(info), logits, mustNotDraw ? SamplerHarness.forbidden() : seeded));
         }
     }
@@ -190,7 +191,7 @@ public abstract class SamplerConformance {
                 SamplerHarness h = harness(10, 1, 1, 1);
                 float[] ts = Schedule.timesteps(steps, params.eps());
                 StepInfo last = Schedule.step(ts, steps - 1);
-                MaskedLogits logits = h.gather(0, SamplerHarness.gaussian(5, 2f));
+                MaskedLogits logits = h.gather(0, SamplerHarness.gaussian(5, 2f), params);
                 h.apply(logits, sampler(params).step(h.context(last), logits, SamplerHarness.seeded(2)));
                 assertEquals(0, h.totalMasks(), "[S5] masks left after the last step, steps=" + steps);
             }
@@ -259,7 +260,7 @@ public abstract class SamplerConformance {
             SamplingParams params = SamplerHarness.params(s[0], s[1], 4);
             SamplerHarness h = harness(10, 2, 5);
             StepInfo info = Schedule.step(Schedule.timesteps(4, params.eps()), 1);
-            MaskedLogits logits = h.gather(0, SamplerHarness.gaussian(9, 1f));
+            MaskedLogits logits = h.gather(0, SamplerHarness.gaussian(9, 1f), params);
             float[] before = logits.logits().data().clone();
             var context = h.context(info);
             int[] canvas = context.canvas().clone();
@@ -270,13 +271,33 @@ public abstract class SamplerConformance {
     }
 
     @Test
+    public void rule_S12_selectorCommitsTheCountItIsGiven() {
+        Assumptions.assumeTrue(provider().selector(SamplerHarness.params(0, 0, 4)).isPresent(),
+                "the sampler offers no slot selector (it cannot infill)");
+        for (double[] s : SETTINGS) {
+            SamplingParams params = SamplerHarness.params(s[0], s[1], 4);
+            SlotSelector selector = provider().selector(params).orElseThrow();
+            for (int count : new int[]{1, 2, 5}) {
+                SamplerHarness h = harness(10, 3, 7); // 7 and 3 masks
+                MaskedLogits logits = h.gather(0, SamplerHarness.gaussian(13, 2f), params);
+                boolean greedy = s[0] == 0 && s[1] == 0;
+                // SamplerHarness.apply throws on a row out of range, a duplicate row or a slot that is not masked
+                int[] commits = h.apply(logits, selector.select(logits, count,
+                        greedy ? SamplerHarness.forbidden() : SamplerHarness.seeded(3)));
+                assertEquals(Math.min(count, 7), commits[0], "[S12] row 0, count " + count);
+                assertEquals(Math.min(count, 3), commits[1], "[S12] row 1, count " + count);
+            }
+        }
+    }
+
+    @Test
     public void rule_S10_noMasksNoCommitsNoDraws() {
         for (double[] s : SETTINGS) {
             SamplingParams params = SamplerHarness.params(s[0], s[1], 3);
             SamplerHarness h = harness(6, 6, 6);
             float[] ts = Schedule.timesteps(3, params.eps());
             for (int i = 0; i < 3; i++) {
-                MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(1, 1f));
+                MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(1, 1f), params);
                 StepDecision d = sampler(params).step(h.context(Schedule.step(ts, i)), logits, SamplerHarness.forbidden());
                 assertEquals(0, d.size(), "[S10] committed with no masks");
             }

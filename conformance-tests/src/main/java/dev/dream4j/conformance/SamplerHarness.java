@@ -111,7 +111,20 @@ public final class SamplerHarness {
         return new StepContext(info, batch, length, mask(), canvas.clone(), counts, initialMasks.clone());
     }
 
-    /** The masked rows, ordered by batch row then position, filled from {@code source}. */
+    /**
+     * {@link #gather(int, LogitsSource)} as the engine hands it to a sampler under {@code params}: at temperature 0
+     * marked {@link MaskedLogits#greedy() greedy}, as the temperature processor (the temperature's one owner) marks
+     * them. Other temperatures divide nothing: the synthetic logits stand for processed ones.
+     */
+    public MaskedLogits gather(int step, LogitsSource source, SamplingParams params) {
+        MaskedLogits logits = gather(step, source);
+        if (params.temperature() <= 0) {
+            logits.makeGreedy();
+        }
+        return logits;
+    }
+
+    /** The masked rows, ordered by batch row then position, filled from {@code source}; not greedy. */
     public MaskedLogits gather(int step, LogitsSource source) {
         int rows = totalMasks();
         int[] bi = new int[rows];
@@ -174,7 +187,7 @@ public final class SamplerHarness {
         List<int[]> commits = new ArrayList<>();
         for (int i = 0; i < params.steps(); i++) {
             StepInfo info = Schedule.step(ts, i);
-            MaskedLogits logits = gather(i, source);
+            MaskedLogits logits = gather(i, source, params);
             StepDecision d = sampler.step(context(info), logits, random);
             decisions.add(d);
             commits.add(apply(logits, d));

@@ -45,6 +45,7 @@ import dev.dream4j.spi.sampling.LogitsProcessorProvider;
 import dev.dream4j.spi.sampling.Sampler;
 import dev.dream4j.spi.sampling.SamplerProvider;
 import dev.dream4j.spi.sampling.SamplingParams;
+import dev.dream4j.spi.sampling.SlotSelector;
 import dev.dream4j.tokenizer.Tokenizer;
 import dev.dream4j.tokenizer.TokenizerProvider;
 import org.slf4j.Logger;
@@ -442,7 +443,7 @@ public final class Dream4jModel implements DiffusionLM {
         SamplerProvider samplerProvider = registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of(settings.sampler()));
         // a sampler that turns temperature into its own noise (LLaDA's Gumbel-max) gets the logits untempered
         List<LogitsProcessor> processors = processors(samplerProvider.appliesTemperature()
-                ? settings.params().withTemperature(0.0) : settings.params());
+                ? settings.params().withTemperature(1.0) : settings.params()); // 1: the processors leave it alone
         DenoisingEngine.Canvas canvas = startingCanvas(prompts, settings.canvasLength() - promptLength);
         LOG.debug("generate: {} row(s), canvas {}, {} steps, sampler {}, seed {}, blocks {}", canvas.batch(), canvas.length(),
                 settings.params().steps(), settings.sampler(), settings.seed(), settings.block());
@@ -507,20 +508,30 @@ public final class Dream4jModel implements DiffusionLM {
             throw new InvalidRequestException("prefix", "prefix and suffix are both empty");
         }
         GenerationDefaults d = model.defaults();
-        double temperature = request.temperature().isPresent() ? request.temperature().getAsDouble() : d.temperature().orElse(0.0);
+        double temperature = request.temperature().isPresent() ? request.temperature().getAsDouble()
+                : d.temperature().orElse(InfillRequest.DEFAULT_TEMPERATURE);
         var topP = request.topP().isPresent() ? request.topP() : d.topP();
         var topK = request.topK().isPresent() ? request.topK() : d.topK();
         double algTemp = request.algTemp().isPresent() ? request.algTemp().getAsDouble() : d.algTemp().orElse(0.0);
         SamplingParams params = new SamplingParams(temperature, topP, topK, algTemp, d.eps().orElse(1e-3), 0.0,
                 request.steps().orElse(request.maxNewTokens()));
-        // DreamOn has no 'origin' algorithm: a checkpoint defaulting to it infills with entropy (the quickstart's).
-        String alg = request.sampler().or(() -> d.alg().filter(a -> !a.equals("origin"))).orElse("entropy");
+        // which sampler infills by default is the strategy's to say (DreamOn refuses the checkpoint's 'origin')
+        String samplerName = request.sampler().or(() -> provider.defaultSampler(model))
+                .orElseThrow(() -> new InvalidRequestException("sampler", "infill strategy '" + provider.name()
+                        + "' names no default sampler and the request names none"));
+        SamplerProvider samplerProvider = registry.select(PluginKind.SAMPLER, SamplerProvider.class, Optional.of(samplerName));
+        SlotSelector selector = samplerProvider.selector(params).orElseThrow(() -> new InvalidRequestException("sampler",
+                "sampler '" + samplerName + "' cannot infill: it does not commit a given number of slots per step;"
+                        + " samplers that can: " + registry.providers(PluginKind.SAMPLER, SamplerProvider.class).stream()
+                        .filter(p -> p.selector(params).isPresent()).map(SamplerProvider::name).toList()));
         long seed = request.seed().isPresent() ? request.seed().getAsLong() : new SecureRandom().nextLong();
         Backend stepBackend = generationBackend();
         try {
             InfillTask task = new InfillTask(stepBackend, prefix, suffix, request.initialMasks(), request.maxNewTokens(),
-                    request.tokensPerStep().orElse(1), request.expandBudget(), request.padDeleteToRight(), alg, params,
-                    processors(params), random(seed), listener, this::decodeGenerated);
+                    request.tokensPerStep().orElse(InfillRequest.DEFAULT_TOKENS_PER_STEP), request.expandBudget(),
+                    request.padDeleteToRight(), selector, params,
+                    processors(samplerProvider.appliesTemperature() ? params.withTemperature(1.0) : params),
+                    random(seed), listener, this::decodeGenerated);
             return provider.create().infill(task);
         } finally {
             release(stepBackend);

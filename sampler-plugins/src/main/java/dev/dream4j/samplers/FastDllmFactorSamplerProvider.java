@@ -30,7 +30,7 @@ public final class FastDllmFactorSamplerProvider implements SamplerProvider {
 
     @Override
     public Sampler create(SamplingParams params, BlockDecoding block) {
-        return new FastDllmSampler(FastDllmSampler.Rule.FACTOR, params, block.threshold(), block.factor());
+        return new FastDllmSampler(FastDllmSampler.Rule.FACTOR, block.threshold(), block.factor());
     }
 
     @Override

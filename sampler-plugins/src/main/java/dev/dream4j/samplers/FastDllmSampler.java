@@ -4,7 +4,6 @@ import dev.dream4j.spi.sampling.Confidence;
 import dev.dream4j.spi.sampling.MaskedLogits;
 import dev.dream4j.spi.sampling.SampledTokens;
 import dev.dream4j.spi.sampling.Sampler;
-import dev.dream4j.spi.sampling.SamplingParams;
 import dev.dream4j.spi.sampling.StepContext;
 import dev.dream4j.spi.sampling.StepDecision;
 import dev.dream4j.spi.sampling.TokenMath;
@@ -13,7 +12,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * Fast-dLLM's parallel decoding rules ({@code landscape.md} §4), applied to the masked slots the engine passes (in
- * block decoding: the current block's masked slots only). Every slot gets a token (argmax at temperature 0, else one
+ * block decoding: the current block's masked slots only). Every slot gets a token ({@link SampledTokens}: argmax for greedy logits, else one
  * categorical draw) and a confidence {@code c = p(token)} from the processed logits; per batch row the candidates
  * are sorted by confidence, descending (ties: lower position first), and:
  * <ul>
@@ -23,21 +22,19 @@ import java.util.random.RandomGenerator;
  *       committed. If every candidate passes, or only the last one fails, all of them are committed (a quirk of the
  *       reference code, kept).</li>
  * </ul>
- * The schedule in the step context is ignored. Random draws: at temperature &gt; 0, one {@code nextDouble()} per
+ * The schedule in the step context is ignored. Random draws: unless the logits are greedy, one {@code nextDouble()} per
  * masked-logits row, rows ascending (the reference takes the argmax of Gumbel-perturbed logits, which samples the same
- * distribution); nothing at temperature 0. Committed rows are returned in ascending order.
+ * distribution); nothing for greedy logits (temperature 0). Committed rows are returned in ascending order.
  */
 final class FastDllmSampler implements Sampler {
     enum Rule { THRESHOLD, FACTOR }
 
     private final Rule rule;
-    private final boolean greedy;
     private final double threshold;
     private final double factor;
 
-    FastDllmSampler(Rule rule, SamplingParams params, double threshold, double factor) {
+    FastDllmSampler(Rule rule, double threshold, double factor) {
         this.rule = rule;
-        this.greedy = params.greedy();
         this.threshold = threshold;
         this.factor = factor;
     }
@@ -49,18 +46,12 @@ final class FastDllmSampler implements Sampler {
             return StepDecision.none();
         }
         // Fast-dLLM's confidence is the probability of the chosen token: maskgit_plus's measure.
-        SampledTokens sampled = SampledTokens.sample(logits, Confidence.MASKGIT_PLUS, greedy, random);
+        SampledTokens sampled = SampledTokens.sample(logits, Confidence.MASKGIT_PLUS, random);
         float[] conf = sampled.confidence();
         boolean[] commit = new boolean[rows];
-        int start = 0;
-        while (start < rows) {
-            int b = logits.batchIndex(start);
-            int end = start;
-            while (end < rows && logits.batchIndex(end) == b) {
-                end++;
-            }
+        for (int start = 0, end; start < rows; start = end) {
+            end = logits.runEnd(start);
             select(logits, conf, start, end, commit);
-            start = end;
         }
         return sampled.commit(commit);
     }

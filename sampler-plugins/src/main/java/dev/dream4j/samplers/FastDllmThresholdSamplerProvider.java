@@ -30,7 +30,7 @@ public final class FastDllmThresholdSamplerProvider implements SamplerProvider {
 
     @Override
     public Sampler create(SamplingParams params, BlockDecoding block) {
-        return new FastDllmSampler(FastDllmSampler.Rule.THRESHOLD, params, block.threshold(), block.factor());
+        return new FastDllmSampler(FastDllmSampler.Rule.THRESHOLD, block.threshold(), block.factor());
     }
 
     @Override

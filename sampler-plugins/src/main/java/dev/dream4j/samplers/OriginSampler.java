@@ -1,12 +1,11 @@
 package dev.dream4j.samplers;
 
 import dev.dream4j.spi.sampling.MaskedLogits;
+import dev.dream4j.spi.sampling.SampledTokens;
 import dev.dream4j.spi.sampling.Sampler;
-import dev.dream4j.spi.sampling.SamplingParams;
 import dev.dream4j.spi.sampling.Schedule;
 import dev.dream4j.spi.sampling.StepContext;
 import dev.dream4j.spi.sampling.StepDecision;
-import dev.dream4j.spi.sampling.TokenMath;
 
 import java.util.random.RandomGenerator;
 
@@ -15,17 +14,12 @@ import java.util.random.RandomGenerator;
  * {@link Schedule#transferProbability p = 1 - s/t} (1 on the last step); {@code alg_temp} is ignored.
  *
  * <p>Random draws, in this order: (1) unless {@code p >= 1}, one {@code nextDouble()} per masked-logits row, rows
- * ascending, the row committing when the draw is below {@code p}; (2) when {@code temperature > 0}, one
- * {@code nextDouble()} per committed row, rows ascending, for its token. Greedy decoding therefore still draws the
- * Bernoulli trials, except on the last step, where nothing is drawn.
+ * ascending, the row committing when the draw is below {@code p}; (2) unless the logits are greedy
+ * (temperature 0), one {@code nextDouble()} per committed row, rows ascending, for its token
+ * ({@link SampledTokens#token}). Greedy decoding therefore still draws the Bernoulli trials, except on the last step,
+ * where nothing is drawn. It reads no setting: the temperature is the logits processor's.
  */
 final class OriginSampler implements Sampler {
-    private final boolean greedy;
-
-    OriginSampler(SamplingParams params) {
-        this.greedy = params.greedy();
-    }
-
     @Override
     public StepDecision step(StepContext context, MaskedLogits logits, RandomGenerator random) {
         int rows = logits.rows();
@@ -41,29 +35,14 @@ final class OriginSampler implements Sampler {
                 n++;
             }
         }
-        int vocab = logits.vocab();
-        float[] data = logits.logits().data();
-        float[] probs = new float[vocab];
+        float[] probs = new float[logits.vocab()];
         int[] outRows = new int[n];
         int[] outTokens = new int[n];
         for (int r = 0, i = 0; r < rows; r++) {
-            if (!commit[r]) {
-                continue;
+            if (commit[r]) {
+                outRows[i] = r;
+                outTokens[i++] = SampledTokens.token(logits, r, probs, random);
             }
-            int off = logits.logits().offset(r);
-            int tok;
-            if (greedy) {
-                TokenMath.softmax(data, off, vocab, probs);
-                tok = TokenMath.argmax(probs, 0, vocab);
-            } else {
-                boolean regular = TokenMath.softmax(data, off, vocab, probs);
-                tok = TokenMath.categorical(probs, vocab, random);
-                if (!regular) {
-                    tok = TokenMath.argmax(probs, 0, vocab);
-                }
-            }
-            outRows[i] = r;
-            outTokens[i++] = tok;
         }
         return new StepDecision(outRows, outTokens);
     }

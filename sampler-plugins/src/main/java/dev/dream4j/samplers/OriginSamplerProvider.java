@@ -25,6 +25,6 @@ public final class OriginSamplerProvider implements SamplerProvider {
 
     @Override
     public Sampler create(SamplingParams params) {
-        return new OriginSampler(params);
+        return new OriginSampler();
     }
 }

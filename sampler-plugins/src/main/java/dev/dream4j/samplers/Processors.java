@@ -44,6 +44,16 @@ final class Processors {
         }
     }
 
+    /** Temperature 0: argmax, no draw; the logits keep their values (they give the confidences). */
+    enum Greedy implements LogitsProcessor {
+        INSTANCE;
+
+        @Override
+        public void process(StepInfo step, MaskedLogits logits) {
+            logits.makeGreedy();
+        }
+    }
+
     /** Drops logits below the k-th largest of their row; ties at the threshold are kept. */
     record TopK(int k) implements LogitsProcessor {
         @Override

@@ -55,13 +55,9 @@ final class RemaskingSampler implements Sampler {
             }
         }
         boolean[] commit = new boolean[rows];
-        int start = 0;
-        while (start < rows) {
+        for (int start = 0, end; start < rows; start = end) {
+            end = logits.runEnd(start);
             int b = logits.batchIndex(start);
-            int end = start;
-            while (end < rows && logits.batchIndex(end) == b) {
-                end++;
-            }
             // the last step commits whatever is left (in the reference its share is exactly that; this also holds
             // when a hook re-masked slots), the others their even share of the schedule's starting masks
             int k = context.info().isLast() ? end - start
@@ -84,7 +80,6 @@ final class RemaskingSampler implements Sampler {
                     commit[best] = true;
                 }
             }
-            start = end;
         }
         int n = 0;
         for (boolean c : commit) {

@@ -1,12 +1,11 @@
 package dev.dream4j.samplers;
 
+import dev.dream4j.conformance.SamplerHarness;
 import dev.dream4j.spi.sampling.BlockDecoding;
 import dev.dream4j.spi.sampling.MaskedLogits;
 import dev.dream4j.spi.sampling.StepDecision;
 import dev.dream4j.spi.sampling.StepInfo;
 import org.junit.jupiter.api.Test;
-
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,7 +17,8 @@ class FastDllmSamplerTest {
     private static StepDecision run(String rule, double tau, double f, MaskedLogits l, int batch) {
         var provider = rule.equals("threshold") ? new FastDllmThresholdSamplerProvider() : new FastDllmFactorSamplerProvider();
         var sampler = provider.create(Fixtures.params(0, 0), new BlockDecoding(32, tau, f));
-        return sampler.step(Fixtures.context(INFO, batch, 16, l), l, new SplittableRandom(1));
+        MaskedLogits greedy = Fixtures.tempered(l, Fixtures.params(0, 0));
+        return sampler.step(Fixtures.context(INFO, batch, 16, greedy), greedy, SamplerHarness.forbidden());
     }
 
     @Test

@@ -46,6 +46,24 @@ final class Fixtures {
         return new MaskedLogits(new Logits(rows.length, vocab, data), batch, positions);
     }
 
+    /**
+     * A copy of {@code logits} as the engine hands it to a sampler under {@code params}: after the temperature
+     * processor, the temperature's one owner (at 0 it marks the rows greedy).
+     */
+    static MaskedLogits tempered(MaskedLogits logits, SamplingParams params) {
+        int[] batch = new int[logits.rows()];
+        int[] positions = new int[logits.rows()];
+        for (int r = 0; r < logits.rows(); r++) {
+            batch[r] = logits.batchIndex(r);
+            positions[r] = logits.position(r);
+        }
+        MaskedLogits copy = new MaskedLogits(new Logits(logits.rows(), logits.vocab(), logits.logits().data().clone()),
+                batch, positions);
+        new TemperatureProcessorProvider().create(params, model(logits.vocab(), 0))
+                .ifPresent(p -> p.process(new StepInfo(0, 1, 1f, 0f), copy));
+        return copy;
+    }
+
     /** The context matching {@code logits}: a canvas of {@code length} slots per row, masked exactly at its rows. */
     static StepContext context(StepInfo info, int batch, int length, MaskedLogits logits) {
         int mask = 99;

@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 
 import static dev.dream4j.samplers.Fixtures.DROP;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,7 +65,20 @@ class ProcessorsTest {
     void temperatureDivides() {
         LogitsProcessor p = create(new TemperatureProcessorProvider(), OptionalDouble.empty(), OptionalInt.empty(), 0.5, 0);
         assertArrayEquals(new float[]{2f, 4f, -8f, 0f}, run(p, FIRST, 1f, 2f, -4f, 0f));
-        assertTrue(new TemperatureProcessorProvider().create(Fixtures.params(0, OptionalDouble.empty(), OptionalInt.empty(), 0), Fixtures.model(8, 2)).isEmpty());
+        assertTrue(new TemperatureProcessorProvider().create(Fixtures.params(1, OptionalDouble.empty(), OptionalInt.empty(), 0), Fixtures.model(8, 2)).isEmpty());
+    }
+
+    @Test
+    void temperatureZeroMarksTheLogitsGreedyAndKeepsTheirValues() {
+        // the processor is the temperature's one owner: samplers read the mark, never the temperature
+        LogitsProcessor p = create(new TemperatureProcessorProvider(), OptionalDouble.empty(), OptionalInt.empty(), 0, 0);
+        MaskedLogits m = Fixtures.rows(new int[]{0}, new float[]{1f, 2f, -4f, 0f});
+        p.process(FIRST, m);
+        assertTrue(m.greedy());
+        assertArrayEquals(new float[]{1f, 2f, -4f, 0f}, m.logits().data());
+        MaskedLogits warm = Fixtures.rows(new int[]{0}, new float[]{1f, 2f, -4f, 0f});
+        create(new TemperatureProcessorProvider(), OptionalDouble.empty(), OptionalInt.empty(), 0.5, 0).process(FIRST, warm);
+        assertFalse(warm.greedy());
     }
 
     @Test

@@ -32,7 +32,8 @@ class SamplersTest {
     private static final StepInfo LAST = new StepInfo(3, 4, 0.25f, 1e-3f);
 
     private static StepDecision step(SamplerProvider p, SamplingParams params, StepInfo info, MaskedLogits m, RandomGenerator r) {
-        return p.create(params).step(Fixtures.context(info, 1, 12, m), m, r);
+        MaskedLogits tempered = Fixtures.tempered(m, params);
+        return p.create(params).step(Fixtures.context(info, 1, 12, tempered), tempered, r);
     }
 
     private static StepDecision decision(int[] rows, int[] tokens) {
@@ -120,6 +121,7 @@ class SamplersTest {
         MaskedLogits m = Fixtures.rows(new int[]{0, 1, 1, 1, 1, 1}, new int[]{3, 1, 2, 3, 4, 5},
                 logitsOf(0.4, 0.6), logitsOf(0.9, 0.1), logitsOf(0.4, 0.6), logitsOf(0.2, 0.8), logitsOf(0.7, 0.3), logitsOf(0.5, 0.5));
         StepInfo all = new StepInfo(0, 4, 1f, 0f);
+        m.makeGreedy(); // temperature 0
         StepDecision d = new MaskGitPlusSamplerProvider().create(Fixtures.params(0, 0)).step(Fixtures.context(all, 2, 8, m), m, SamplerHarness.forbidden());
         assertEquals(decision(new int[]{0, 1, 3, 4}, new int[]{1, 0, 1, 0}), d);
     }

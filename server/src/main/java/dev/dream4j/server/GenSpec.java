@@ -275,37 +275,65 @@ record GenSpec(GenerationRequest request, boolean stream, boolean includeUsage, 
         return List.copyOf(out);
     }
 
-    /** An infill request from {@code /v1/infill}'s body. */
+    /**
+     * An infill request from {@code /v1/infill}'s body: every field of {@link InfillRequest}, unset ones left to the
+     * API's defaults ({@link InfillRequest#builder}). {@code prefix} and {@code suffix} are text or token-id arrays;
+     * {@code max_tokens} is {@code maxNewTokens}.
+     */
     static InfillRequest infill(Body body) {
         body.string("model");
         Object prefix = body.raw("prefix");
         Object suffix = body.raw("suffix");
-        if (prefix != null && !(prefix instanceof String)) {
-            throw Body.wrongType("prefix", "a string", prefix);
-        }
-        if (suffix != null && !(suffix instanceof String)) {
-            throw Body.wrongType("suffix", "a string", suffix);
-        }
         if (prefix == null && suffix == null) {
             throw ApiException.invalid("prefix", "prefix or suffix is required");
         }
-        int initial = body.integer("initial_masks", 1, Integer.MAX_VALUE).orElse(InfillRequest.DEFAULT_INITIAL_MASKS);
-        int max = body.integer("max_tokens", 1, Integer.MAX_VALUE).orElse(Math.max(initial, InfillRequest.DEFAULT_MAX_NEW_TOKENS));
-        Optional<String> sampler = body.string("sampler");
+        if (body.has("alg")) { // DreamOn's reference spelling: refused rather than silently ignored
+            throw ApiException.invalid("alg", "alg is not a field here: the slot choice is a sampler plug-in, set with"
+                    + " \"sampler\" (e.g. \"entropy\")");
+        }
+        InfillRequest.Builder b = InfillRequest.builder(part("prefix", prefix), part("suffix", suffix));
+        body.integer("initial_masks", 1, Integer.MAX_VALUE).ifPresent(b::initialMasks);
+        body.integer("max_tokens", 1, Integer.MAX_VALUE).ifPresent(b::maxNewTokens);
+        body.string("strategy").ifPresent(b::strategy);
+        body.string("sampler").ifPresent(b::sampler);
+        body.number("temperature", 0, Double.MAX_VALUE).ifPresent(b::temperature);
         OptionalDouble topP = body.number("top_p", 0, 1);
         if (topP.isPresent() && topP.getAsDouble() <= 0) {
             throw ApiException.invalid("top_p", "top_p must be in (0, 1], got " + topP.getAsDouble());
         }
+        topP.ifPresent(b::topP);
+        body.integer("top_k", 1, Integer.MAX_VALUE).ifPresent(b::topK);
+        body.number("alg_temp", 0, Double.MAX_VALUE).ifPresent(b::algTemp);
+        body.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE).ifPresent(b::seed);
+        body.integer("tokens_per_step", 1, Integer.MAX_VALUE).ifPresent(b::tokensPerStep);
+        body.integer("expand_budget", 0, Integer.MAX_VALUE).ifPresent(b::expandBudget);
+        b.padDeleteToRight(body.bool("pad_delete_to_right", false));
+        body.integer("steps", 1, Integer.MAX_VALUE).ifPresent(b::steps);
         try {
-            return new InfillRequest(Prompt.text(prefix == null ? "" : (String) prefix),
-                    Prompt.text(suffix == null ? "" : (String) suffix), initial, max, body.string("strategy"), sampler,
-                    body.number("temperature", 0, Double.MAX_VALUE), topP, body.integer("top_k", 1, Integer.MAX_VALUE),
-                    body.number("alg_temp", 0, Double.MAX_VALUE), body.longValue("seed", Long.MIN_VALUE, Long.MAX_VALUE),
-                    body.integer("tokens_per_step", 1, Integer.MAX_VALUE), body.integer("expand_budget", 0, Integer.MAX_VALUE),
-                    body.bool("pad_delete_to_right", false), body.integer("steps", 1, Integer.MAX_VALUE));
+            return b.build();
         } catch (InvalidRequestException e) {
             throw Errors.invalid(e, "prefix");
         }
+    }
+
+    /** An infill part: absent is empty text, a string is text, an array holds exact token ids. */
+    private static Prompt part(String name, Object value) {
+        return switch (value) {
+            case null -> Prompt.text("");
+            case String s -> Prompt.text(s);
+            case JsonArray a -> {
+                List<Integer> ids = new ArrayList<>(a.size());
+                for (Object e : a) {
+                    long v = Body.integral(name, e);
+                    if (v < 0 || v > Integer.MAX_VALUE) {
+                        throw ApiException.invalid(name, "token id " + v + " in " + name + " is out of range");
+                    }
+                    ids.add((int) v);
+                }
+                yield Prompt.tokens(ids);
+            }
+            default -> throw Body.wrongType(name, "a string or an array of token ids", value);
+        };
     }
 
     /** The text cut before the first stop string; {@code -1} index when none occurs. */

@@ -103,8 +103,11 @@ class BlockDecodingTest {
             events.add(s);
             return DenoisingListener.Decision.CONTINUE;
         };
+        // temperature 0: marked greedy ahead of the other processors, as the temperature processor marks it
+        List<LogitsProcessor> greedy = java.util.stream.Stream.concat(java.util.stream.Stream.<LogitsProcessor>of((info, l) -> l.makeGreedy()),
+                processors.stream()).toList();
         int n = engine.run(canvas, settings, provider.create(params, block.decoding()),
-                processors, new SplittableRandom(9), listener, hooks).steps();
+                greedy, new SplittableRandom(9), listener, hooks).steps();
         return new Outcome(canvas.tokens().clone(), n, events);
     }
 

@@ -68,7 +68,7 @@ class UnshiftedBlockDecodingTest {
                 .withBlock(block);
         List<DenoisingStep> events = new ArrayList<>();
         engine.run(canvas, settings, provider.create(params, block.decoding()),
-                List.of(), new SplittableRandom(9), s -> {
+                List.of((info, l) -> l.makeGreedy()), new SplittableRandom(9), s -> { // temperature 0, as its processor marks it
                     events.add(s);
                     return DenoisingListener.Decision.CONTINUE;
                 });

@@ -4,6 +4,8 @@ import dev.dream4j.spi.infill.InfillStrategy;
 import dev.dream4j.spi.infill.InfillStrategyProvider;
 import dev.dream4j.spi.model.ModelDescription;
 
+import java.util.Optional;
+
 /**
  * {@code dreamon-eval}: DreamOn's published evaluation loop ({@code eval/generator.py}): fixed {@code steps} with
  * early exit, one token per step, delete padding on, expand before delete, budget {@code max_new_tokens}. For
@@ -35,5 +37,11 @@ public final class DreamOnEvalInfillProvider implements InfillStrategyProvider {
     @Override
     public InfillStrategy create() {
         return new DreamOnStrategy(DreamOnStrategy.Variant.EVAL, name());
+    }
+
+    /** The checkpoint's sampler when it ranks by confidence, else {@code entropy} (DreamOn has no {@code origin}). */
+    @Override
+    public Optional<String> defaultSampler(ModelDescription model) {
+        return Steps.defaultSampler(model);
     }
 }

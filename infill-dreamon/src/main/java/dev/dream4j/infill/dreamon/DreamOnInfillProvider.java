@@ -4,6 +4,8 @@ import dev.dream4j.spi.infill.InfillStrategy;
 import dev.dream4j.spi.infill.InfillStrategyProvider;
 import dev.dream4j.spi.model.ModelDescription;
 
+import java.util.Optional;
+
 /**
  * {@code dreamon}: DreamOn's expand/delete infilling, the Hugging Face loop ({@code dream-semantics.md} §5). The
  * default for every checkpoint with an {@code <|expand|>} token.
@@ -34,5 +36,11 @@ public final class DreamOnInfillProvider implements InfillStrategyProvider {
     @Override
     public InfillStrategy create() {
         return new DreamOnStrategy(DreamOnStrategy.Variant.HF, name());
+    }
+
+    /** The checkpoint's sampler when it ranks by confidence, else {@code entropy} (DreamOn has no {@code origin}). */
+    @Override
+    public Optional<String> defaultSampler(ModelDescription model) {
+        return Steps.defaultSampler(model);
     }
 }

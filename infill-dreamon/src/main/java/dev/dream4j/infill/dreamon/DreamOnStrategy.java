@@ -7,8 +7,8 @@ import dev.dream4j.spi.infill.InfillStrategy;
 import dev.dream4j.spi.infill.InfillTask;
 import dev.dream4j.spi.model.ModelDescription;
 import dev.dream4j.spi.model.SpecialTokens;
-import dev.dream4j.spi.sampling.Confidence;
 import dev.dream4j.spi.sampling.MaskedLogits;
+import dev.dream4j.spi.sampling.StepDecision;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,8 +25,9 @@ import java.util.List;
  *   <li>stop when the middle has no mask;</li>
  *   <li>one forward over the live window {@code W = prefixLen + nGen + suffixLen};</li>
  *   <li>when {@code W == maxLen} or the budget is spent, {@code <|expand|>} logits {@code -= 1e9}; then the logits
- *       processors, then {@code sample_tokens} and the {@code tokens_per_step} most confident slots are committed
- *       (the others stay masked);</li>
+ *       processors, then the request sampler's {@link dev.dream4j.spi.sampling.SlotSelector} commits
+ *       {@code tokens_per_step} slots ({@code sample_tokens} and the most confident slots for Dream's confidence
+ *       samplers; the others stay masked);</li>
  *   <li>{@code pad_delete_to_right}: every slot masked at the start of the step at or after the first delete in the
  *       middle becomes a delete;</li>
  *   <li><b>delete, then expand</b>: every slot masked at the start of the step that now holds the delete id (the
@@ -88,7 +89,6 @@ final class DreamOnStrategy implements InfillStrategy {
         int expandId = st.expand().getAsInt();
         int mask = st.mask();
         int delete = st.delete();
-        Confidence confidence = TokenScorer.confidenceNamed(task.confidence());
         Layout layout = Layout.build(task, model);
         boolean eval = variant == Variant.EVAL;
         if (eval && task.tokensPerStep() != 1) {
@@ -118,7 +118,6 @@ final class DreamOnStrategy implements InfillStrategy {
         int expansions = 0;
         int deletions = 0;
         int steps = 0;
-        TokenScorer scorer = new TokenScorer(confidence, task.params().greedy(), task.params().algTemp(), task.random());
 
         for (int i = 0; i < limit; i++) {
             Steps.checkInterrupted(i);
@@ -132,15 +131,14 @@ final class DreamOnStrategy implements InfillStrategy {
                 Steps.block(logits, expandId);
             }
             Steps.process(task.processors(), i, limit, logits);
-            TokenScorer.Scored scored = scorer.score(logits);
-            int[] chosen = scorer.select(scored.confidence(), perStep);
+            StepDecision chosen = Steps.select(task, logits, perStep);
 
             Arrays.fill(fresh, false);
             for (int j : slots) {
                 fresh[j] = true;
             }
-            for (int r : chosen) {
-                x[slots[r]] = scored.tokens()[r];
+            for (int c = 0; c < chosen.size(); c++) {
+                x[slots[chosen.rows()[c]]] = chosen.tokens()[c];
             }
             if (padDelete) {
                 int first = -1;

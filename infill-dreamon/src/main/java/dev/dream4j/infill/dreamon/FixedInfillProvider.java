@@ -4,6 +4,8 @@ import dev.dream4j.spi.infill.InfillStrategy;
 import dev.dream4j.spi.infill.InfillStrategyProvider;
 import dev.dream4j.spi.model.ModelDescription;
 
+import java.util.Optional;
+
 /** {@code fixed}: fixed-length infilling, {@code m0} masks committed by confidence; runs on every checkpoint. */
 public final class FixedInfillProvider implements InfillStrategyProvider {
 
@@ -30,5 +32,11 @@ public final class FixedInfillProvider implements InfillStrategyProvider {
     @Override
     public InfillStrategy create() {
         return new FixedInfillStrategy();
+    }
+
+    /** The checkpoint's sampler when it ranks by confidence, else {@code entropy} (DreamOn has no {@code origin}). */
+    @Override
+    public Optional<String> defaultSampler(ModelDescription model) {
+        return Steps.defaultSampler(model);
     }
 }

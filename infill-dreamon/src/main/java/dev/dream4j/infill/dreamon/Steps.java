@@ -7,15 +7,22 @@ import dev.dream4j.api.GenerationCancelledException;
 import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.backend.ForwardBatch;
 import dev.dream4j.spi.backend.Logits;
+import dev.dream4j.spi.infill.InfillTask;
 import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.sampling.Confidence;
 import dev.dream4j.spi.sampling.LogitsProcessor;
 import dev.dream4j.spi.sampling.MaskedLogits;
+import dev.dream4j.spi.sampling.StepDecision;
 import dev.dream4j.spi.sampling.StepInfo;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
-/** What the infill loops share: the forward over the live window, the processors, the listener call. */
+/**
+ * What the infill loops share: the forward over the live window, the processors, the sampler's slot choice, the
+ * listener call, the default sampler.
+ */
 final class Steps {
 
     /** The logit DreamOn subtracts from {@code <|expand|>} when no expansion is allowed. */
@@ -68,6 +75,36 @@ final class Steps {
         for (LogitsProcessor p : processors) {
             p.process(info, logits);
         }
+    }
+
+    /**
+     * The request sampler's choice of {@code count} slots, checked as the engine checks a sampler's decision: rows in
+     * range, none twice, at least one while masks remain (a selector that commits nothing would spin to the
+     * iteration limit).
+     */
+    static StepDecision select(InfillTask task, MaskedLogits logits, int count) {
+        StepDecision d = task.sampler().select(logits, count, task.random());
+        boolean[] seen = new boolean[logits.rows()];
+        for (int r : d.rows()) {
+            if (r < 0 || r >= seen.length || seen[r]) {
+                throw new Dream4jException("the infill sampler committed masked-logits row " + r + " of " + seen.length
+                        + (r >= 0 && r < seen.length ? " twice" : "") + " in one step");
+            }
+            seen[r] = true;
+        }
+        if (d.size() == 0 && logits.rows() > 0) {
+            throw new Dream4jException("the infill sampler committed none of " + logits.rows() + " masked slots");
+        }
+        return d;
+    }
+
+    /**
+     * The sampler DreamOn infills with when the request names none: the checkpoint's, when it is one of Dream's
+     * confidence samplers, else {@code entropy} (the DreamOn quickstart's). DreamOn checkpoints default to
+     * {@code origin}, which commits at random and which DreamOn's reference refuses for infilling.
+     */
+    static Optional<String> defaultSampler(ModelDescription model) {
+        return Optional.of(model.defaults().alg().flatMap(Confidence::byId).orElse(Confidence.ENTROPY).id());
     }
 
     static void checkInterrupted(int stepsDone) {

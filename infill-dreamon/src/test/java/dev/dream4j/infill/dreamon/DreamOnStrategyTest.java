@@ -1,5 +1,6 @@
 package dev.dream4j.infill.dreamon;
 
+import dev.dream4j.api.Dream4jException;
 import dev.dream4j.api.InfillResult;
 import dev.dream4j.api.InvalidRequestException;
 import dev.dream4j.api.UnsupportedFeatureException;
@@ -11,6 +12,8 @@ import dev.dream4j.conformance.InfillHarness.TaskBuilder;
 import dev.dream4j.conformance.InfillHarness;
 import dev.dream4j.spi.infill.InfillStrategy;
 import dev.dream4j.spi.sampling.LogitsProcessor;
+import dev.dream4j.spi.sampling.SlotSelector;
+import dev.dream4j.spi.sampling.StepDecision;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -247,17 +250,76 @@ class DreamOnStrategyTest {
     @Test
     void drawCounts() {
         for (double algTemp : new double[]{0, 0.5}) {
-            TokenScorerTest.Fixed rnd = new TokenScorerTest.Fixed(new double[64]);
+            Counting rnd = new Counting();
             var task = new TaskBuilder(backend((f, w, j) -> Guess.of(7, 5))).prefix(1).suffix(2).initialMasks(3)
                     .maxNewTokens(3).temperature(1).algTemp(algTemp).build();
             var withRandom = new dev.dream4j.spi.infill.InfillTask(task.backend(), task.prefix(), task.suffix(),
                     task.initialMasks(), task.maxNewTokens(), task.tokensPerStep(), task.expandBudget(),
-                    task.padDeleteToRight(), task.confidence(), task.params(), task.processors(), rnd, task.listener(),
+                    task.padDeleteToRight(), task.sampler(), task.params(), task.processors(), rnd, task.listener(),
                     task.decode());
             hf().infill(withRandom);
             // masks 3, 2, 1 -> 6 token draws; with alg_temp, steps with 3 and 2 masks draw one position each
             assertEquals(algTemp == 0 ? 6 : 8, rnd.calls, "alg_temp " + algTemp);
         }
+    }
+
+    /** Counts nextDouble calls; every draw is 0. */
+    static final class Counting implements java.util.random.RandomGenerator {
+        int calls;
+
+        @Override
+        public long nextLong() {
+            throw new AssertionError("only nextDouble is expected");
+        }
+
+        @Override
+        public double nextDouble() {
+            calls++;
+            return 0;
+        }
+    }
+
+    /** The slot choice is the request sampler's: the strategy commits exactly what its selector returns. */
+    @Test
+    void theSamplersSelectorChoosesTheSlots() {
+        // a selector that always commits the last masked slot with token 6, whatever the confidences
+        SlotSelector last = (logits, count, random) -> new StepDecision(new int[]{logits.rows() - 1}, new int[]{6});
+        InfillResult r = hf().infill(new TaskBuilder(backend((f, w, j) -> Guess.of(7, 5))).prefix(1).suffix(2)
+                .initialMasks(3).maxNewTokens(3).sampler(last).build());
+        assertEquals(List.of(6, 6, 6), r.middleIds());
+        assertEquals(3, r.steps());
+    }
+
+    @Test
+    void aSelectorThatCommitsNothingIsAnErrorNotASpin() {
+        ScriptedBackend b = backend((f, w, j) -> Guess.of(7, 5));
+        SlotSelector none = (logits, count, random) -> StepDecision.none();
+        var e = assertThrows(Dream4jException.class, () -> hf().infill(new TaskBuilder(b).sampler(none).build()));
+        assertTrue(e.getMessage().contains("committed none"), e.getMessage());
+        assertEquals(1, b.forwards().size());
+        SlotSelector twice = (logits, count, random) -> new StepDecision(new int[]{0, 0}, new int[]{6, 6});
+        assertThrows(Dream4jException.class, () -> new FixedInfillProvider().create().infill(new TaskBuilder(
+                backend((f, w, j) -> Guess.of(7, 5))).sampler(twice).build()));
+    }
+
+    @Test
+    void theDefaultSamplerIsTheCheckpointsWhenItRanksSlotsElseEntropy() {
+        // DreamOn checkpoints default to origin, which the reference refuses for infilling
+        for (var p : List.of(new DreamOnInfillProvider(), new DreamOnEvalInfillProvider(), new FixedInfillProvider())) {
+            assertEquals("entropy", p.defaultSampler(withAlg("origin")).orElseThrow(), p.name());
+            assertEquals("entropy", p.defaultSampler(withAlg(null)).orElseThrow(), p.name());
+            assertEquals("maskgit_plus", p.defaultSampler(withAlg("maskgit_plus")).orElseThrow(), p.name());
+            assertEquals("entropy", p.defaultSampler(withAlg("low_confidence")).orElseThrow(), p.name());
+        }
+    }
+
+    private static dev.dream4j.spi.model.ModelDescription withAlg(String alg) {
+        var m = InfillHarness.model(true, true, 64);
+        var d = m.defaults();
+        var defaults = new dev.dream4j.spi.model.GenerationDefaults(d.maxNewTokens(), d.maxLength(), d.steps(),
+                java.util.Optional.ofNullable(alg), d.temperature(), d.topP(), d.topK(), d.algTemp(), d.eps(), d.padPenalty());
+        return new dev.dream4j.spi.model.ModelDescription(m.family(), m.spec(), m.recipe(), m.tensors(), m.tokens(),
+                m.logitShift(), defaults, m.contextLength(), m.paddedPositions());
     }
 
     @Test
@@ -270,7 +332,6 @@ class DreamOnStrategyTest {
                 new Case("max_new_tokens", hf(), t -> t.initialMasks(9).maxNewTokens(8)),
                 new Case("expand_budget", hf(), t -> t.expandBudget(-1)),
                 new Case("tokens_per_step", hf(), t -> t.tokensPerStep(0)),
-                new Case("alg", hf(), t -> t.confidence("origin")),
                 new Case("prefix", hf(), t -> t.prefix(1, M)),
                 new Case("suffix", hf(), t -> t.suffix(M)),
                 new Case("steps", eval(), t -> t.steps(0)),

@@ -13,6 +13,9 @@ import dev.dream4j.spi.backend.Logits;
 import dev.dream4j.spi.infill.InfillStrategyProvider;
 import dev.dream4j.spi.infill.InfillTask;
 import dev.dream4j.spi.model.ModelDescription;
+import dev.dream4j.spi.sampling.Confidence;
+import dev.dream4j.spi.sampling.ConfidenceSelector;
+import dev.dream4j.spi.sampling.LogitsProcessor;
 import dev.dream4j.spi.sampling.SamplingParams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,7 +67,10 @@ class JavaCpuEndToEndTest {
 
     static InfillTask task(Backend b, int m0, int maxNew, double temperature, long seed, Recorder rec) {
         SamplingParams params = new SamplingParams(temperature, OptionalDouble.empty(), OptionalInt.empty(), 0, 1e-3, 0, 16);
-        return new InfillTask(b, PREFIX, SUFFIX, m0, maxNew, 1, OptionalInt.empty(), false, "entropy", params, List.of(),
+        // temperature 0 is marked greedy by the temperature processor, the temperature's owner
+        List<LogitsProcessor> processors = temperature <= 0 ? List.of((step, logits) -> logits.makeGreedy()) : List.of();
+        return new InfillTask(b, PREFIX, SUFFIX, m0, maxNew, 1, OptionalInt.empty(), false,
+                new ConfidenceSelector(Confidence.ENTROPY, 0), params, processors,
                 RandomGeneratorFactory.of("L64X128MixRandom").create(seed), rec,
                 ids -> Arrays.toString(ids));
     }

@@ -4,6 +4,7 @@ import dev.dream4j.api.DenoisingListener;
 import dev.dream4j.spi.backend.Backend;
 import dev.dream4j.spi.sampling.LogitsProcessor;
 import dev.dream4j.spi.sampling.SamplingParams;
+import dev.dream4j.spi.sampling.SlotSelector;
 
 import java.util.List;
 import java.util.function.Function;
@@ -28,8 +29,10 @@ import java.util.random.RandomGenerator;
  * @param tokensPerStep slots committed per iteration
  * @param expandBudget  expansions allowed (empty = 2 × the generation window)
  * @param padDeleteToRight turn every mask after a delete into a delete
- * @param confidence    the confidence algorithm name ({@code entropy}, {@code maskgit_plus}, {@code topk_margin})
- * @param params        sampling settings
+ * @param sampler       the slot choice of the request's sampler plug-in ({@link
+ *                      dev.dream4j.spi.sampling.SamplerProvider#selector}), called each iteration with
+ *                      {@code tokensPerStep}: generation and infilling choose slots with the same code
+ * @param params        sampling settings (the strategy reads {@code steps}; the temperature is the processors')
  * @param processors    logits processors in order
  * @param random        the request's random stream
  * @param listener      receives each iteration's canvas
@@ -37,6 +40,6 @@ import java.util.random.RandomGenerator;
  */
 public record InfillTask(Backend backend, int[] prefix, int[] suffix, int initialMasks, int maxNewTokens,
                          int tokensPerStep, java.util.OptionalInt expandBudget, boolean padDeleteToRight,
-                         String confidence, SamplingParams params, List<LogitsProcessor> processors,
+                         SlotSelector sampler, SamplingParams params, List<LogitsProcessor> processors,
                          RandomGenerator random, DenoisingListener listener, Function<int[], String> decode) {
 }

@@ -4,6 +4,7 @@ import dev.dream4j.api.OptionSpec;
 import dev.dream4j.spi.Plugin;
 
 import java.util.List;
+import java.util.Optional;
 
 import java.util.OptionalInt;
 
@@ -44,9 +45,23 @@ public interface SamplerProvider extends Plugin {
     }
 
     /**
+     * The sampler's slot choice for loops that set the number of commits themselves (infilling's
+     * {@code tokens_per_step}), so a request names one sampler for generation and for infilling. Empty (the default)
+     * for samplers that cannot commit a given number of slots: Dream's {@code origin} commits each slot at random by
+     * the schedule and has no confidence to rank by (DreamOn's reference raises on it). Dream's confidence samplers
+     * return a {@link ConfidenceSelector}.
+     *
+     * @since SPI 2.2
+     */
+    default Optional<SlotSelector> selector(SamplingParams params) {
+        return Optional.empty();
+    }
+
+    /**
      * Whether the sampler applies the temperature itself (LLaDA's Gumbel-max noise {@code exp(l) / (-log u)^T}), so
-     * the engine must not scale the logits by {@code 1/T} before it. The default, false, lets the temperature logits
-     * processor do it (Dream's {@code logits / T}).
+     * the engine must not scale the logits by {@code 1/T} before it: the logits processors then see the neutral
+     * temperature 1 and the sampler owns the temperature. The default, false, leaves the temperature to its one owner,
+     * the temperature logits processor (Dream's {@code logits / T}; at 0 {@link MaskedLogits#makeGreedy()}).
      *
      * @since SPI 2.0
      */

@@ -12,7 +12,9 @@ import java.util.TreeMap;
 /**
  * Resolved sampling settings of one request (request values, else checkpoint defaults, else reference defaults).
  *
- * @param temperature 0 means greedy: argmax, no random draw
+ * @param temperature read only by its one owner: the temperature logits processor (0 marks the logits
+ *                    {@link MaskedLogits#greedy() greedy}: argmax, no random draw), or a sampler that
+ *                    {@link SamplerProvider#appliesTemperature() applies it itself}
  * @param topP        nucleus filter, when set and below 1
  * @param topK        top-k filter, when set
  * @param algTemp     0 means deterministic top-k selection of positions
@@ -45,10 +47,6 @@ public record SamplingParams(double temperature, OptionalDouble topP, OptionalIn
     /** These settings with {@code options} (typed values, as the kernel resolves them) instead of the current ones. */
     public SamplingParams withOptions(Map<String, Object> options) {
         return new SamplingParams(temperature, topP, topK, algTemp, eps, padPenalty, steps, options);
-    }
-
-    public boolean greedy() {
-        return temperature <= 0;
     }
 
     /**

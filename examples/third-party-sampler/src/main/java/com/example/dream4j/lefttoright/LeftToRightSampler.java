@@ -30,7 +30,7 @@ import java.util.random.RandomGenerator;
  *
  * <h2>Which tokens</h2>
  * The logits arrive after every logits processor ran (temperature, top-p, top-k, penalties), so the sampler uses them as
- * they are: at temperature 0 the argmax (lowest id on ties); otherwise one categorical draw from
+ * they are: at temperature 0 (logits marked {@code greedy()}) the argmax (lowest id on ties); otherwise one categorical draw from
  * {@code softmax(logits)} per committed slot. A row whose softmax is degenerate (no finite maximum, or a sum that is not
  * a positive finite number) is treated as one-hot on its first maximal logit.
  *
@@ -42,11 +42,9 @@ import java.util.random.RandomGenerator;
  * output on any thread.
  */
 final class LeftToRightSampler implements Sampler {
-    private final boolean greedy;
     private final double margin;
 
-    LeftToRightSampler(boolean greedy, double margin) {
-        this.greedy = greedy;
+    LeftToRightSampler(double margin) {
         this.margin = margin;
     }
 
@@ -62,6 +60,7 @@ final class LeftToRightSampler implements Sampler {
         }
         // Masked-logits rows are ordered by batch row, then position: the first k rows of each batch row's run are its
         // k leftmost masked slots.
+        boolean greedy = logits.greedy(); // temperature 0, as the temperature processor (its owner) marks it
         int vocab = logits.vocab();
         float[] data = logits.logits().data();
         float[] p = new float[vocab];

@@ -42,6 +42,6 @@ public final class LeftToRightSamplerProvider implements SamplerProvider {
 
     @Override
     public Sampler create(SamplingParams params) {
-        return new LeftToRightSampler(params.greedy(), params.doubleOption(MARGIN.name()));
+        return new LeftToRightSampler(params.doubleOption(MARGIN.name()));
     }
 }

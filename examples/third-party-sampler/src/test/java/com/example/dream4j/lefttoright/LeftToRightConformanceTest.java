@@ -4,7 +4,7 @@ import dev.dream4j.conformance.SamplerConformance;
 import dev.dream4j.spi.sampling.SamplerProvider;
 
 /**
- * The shared sampler conformance suite (rules S0-S11 in dream4j's {@code conformance-tests/RULES.md}). Every rule
+ * The shared sampler conformance suite (rules S0-S12 in dream4j's {@code conformance-tests/RULES.md}). Every rule
  * method is inherited; this class only supplies the provider and declares the capabilities the sampler promises.
  */
 class LeftToRightConformanceTest extends SamplerConformance {

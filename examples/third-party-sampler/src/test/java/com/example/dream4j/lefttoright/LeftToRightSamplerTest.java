@@ -33,7 +33,7 @@ class LeftToRightSamplerTest {
             for (int i = 0; i < params.steps(); i++) {
                 StepInfo info = Schedule.step(ts, i);
                 int[] firstMaskBefore = {firstMask(h, 0), firstMask(h, 1)};
-                MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(17, 3f));
+                MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(17, 3f), params);
                 StepDecision d = sampler.step(h.context(info), logits, random);
                 int[] commits = h.apply(logits, d);
                 for (int b = 0; b < h.batch(); b++) {
@@ -71,7 +71,7 @@ class LeftToRightSamplerTest {
             }
         };
         for (int i = 0; i < params.steps(); i++) {
-            MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(5, 1f));
+            MaskedLogits logits = h.gather(i, SamplerHarness.gaussian(5, 1f), params);
             int before = draws.get();
             StepDecision d = sampler.step(h.context(Schedule.step(ts, i)), logits, counting);
             assertEquals(d.size(), draws.get() - before, "one draw per committed slot at step " + i);
