@@ -66,5 +66,19 @@ class ApiDoorTest {
         assertTrue(api.uses().contains("dev.dream4j.api.provider.Dream4jProvider"), "the api module uses its provider service");
         assertTrue(api.requires().stream().map(ModuleDescriptor.Requires::name).noneMatch(n -> n.startsWith("dev.dream4j")),
                 "the api module requires no other dream4j module");
+        // whoever reads the kernel reads the API through it, and nothing behind it
+        Set<String> transitive = kernel.requires().stream()
+                .filter(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE))
+                .map(ModuleDescriptor.Requires::name).filter(n -> n.startsWith("dev.dream4j"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(Set.of("dev.dream4j.api"), transitive, "the kernel passes on modules behind the API");
+    }
+
+    @Test
+    void theEntryPointHandsOutApiTypes() {
+        var builder = classes.get("dev.dream4j.Dream4j$Builder");
+        assertEquals("dev.dream4j.api.DiffusionLM", builder.getMethod("build").getRawReturnType().getName(),
+                "Dream4j.Builder.build() must return the API interface, not the kernel's class");
+        assertEquals("dev.dream4j.api.TextTokenizer", builder.getMethod("buildTokenizer").getRawReturnType().getName());
     }
 }
