@@ -91,30 +91,38 @@ class DocCitationTest {
         Files.createDirectories(tmp.resolve("docs"));
         Files.createDirectories(tmp.resolve("a/src"));
         Files.createDirectories(tmp.resolve("b"));
-        Files.writeString(tmp.resolve("docs/spec.md"), "# Spec\n\n## 1. One\n\n### 1.2 Two\n\nSee §1.2 and §4.\n");
-        Files.writeString(tmp.resolve("a/BENCH.md"), "# A\n");
-        Files.writeString(tmp.resolve("b/BENCH.md"), "# B\n");
+        Files.writeString(tmp.resolve(fx("docs/spec%md")), "# Spec\n\n## 1. One\n\n### 1.2 Two\n\nSee §1.2 and §4.\n");
+        Files.writeString(tmp.resolve(fx("a/BENCH%md")), "# A\n");
+        Files.writeString(tmp.resolve(fx("b/BENCH%md")), "# B\n");
         Files.writeString(tmp.resolve("a/src/X.java"), String.join("\n",
-                "/** {@code spec.md} §1.2 and {@code docs/spec.md} §3; {@code gone.md}.", // line 1: section 3 and the third file missing
-                " * {@code BENCH.md} is ambiguous, {@code a/BENCH.md} is not,", // line 2
-                " * [x](https://example.org/elsewhere.md), \"README.md\" */", // line 3: neither is a citation
+                fx("/** {@code spec%md} §1.2 and {@code docs/spec%md} §3; {@code gone%md}."), // line 1: section 3 and the third file missing
+                fx(" * {@code BENCH%md} is ambiguous, {@code a/BENCH%md} is not,"), // line 2
+                fx(" * [x](https://example.org/elsewhere%md), \"README%md\" */"), // line 3: neither is a citation
                 "class X {}"));
-        Files.writeString(tmp.resolve("README.md"), String.join("\n",
+        Files.writeString(tmp.resolve(fx("README%md")), String.join("\n",
                 "# Top", "", "## Usage", "",
-                "[spec](docs/spec.md#1-one), [bad](docs/spec.md#usage), [own](#usage), [none](docs/none.md)",
-                "[dir](a/src), `docs/spec.md`.", "§1"));
+                fx("[spec](docs/spec%md#1-one), [bad](docs/spec%md#usage), [own](#usage), [none](docs/none%md)"),
+                fx("[dir](a/src), `docs/spec%md`."), "§1"));
         Report r = new Checker(tmp).check();
         assertEquals(Set.of(
-                "README.md:5: links to docs/none.md, which does not exist",
-                "README.md:5: cites docs/none.md, which is neither next to the file nor under the repository root",
-                "README.md:5: links to docs/spec.md#usage, but docs/spec.md has no heading with the anchor #usage",
-                "README.md:7: refers to §1, which this document does not have (it has []; cite the other document by"
+                fx("README%md:5: links to docs/none%md, which does not exist"),
+                fx("README%md:5: cites docs/none%md, which is neither next to the file nor under the repository root"),
+                fx("README%md:5: links to docs/spec%md#usage, but docs/spec%md has no heading with the anchor #usage"),
+                fx("README%md:7: refers to §1, which this document does not have (it has []; cite the other document by")
                         + " name before the §)",
-                "a/src/X.java:1: cites docs/spec.md §3, but docs/spec.md has no section 3 (it has [1, 1.2])",
-                "a/src/X.java:1: cites gone.md, which is not in the repository",
-                "a/src/X.java:2: cites BENCH.md, which names [a/BENCH.md, b/BENCH.md]: give the path",
-                "docs/spec.md:7: refers to §4, which this document does not have (it has [1, 1.2]; cite the other"
+                fx("a/src/X.java:1: cites docs/spec%md §3, but docs/spec%md has no section 3 (it has [1, 1.2])"),
+                fx("a/src/X.java:1: cites gone%md, which is not in the repository"),
+                fx("a/src/X.java:2: cites BENCH%md, which names [a/BENCH%md, b/BENCH%md]: give the path"),
+                fx("docs/spec%md:7: refers to §4, which this document does not have (it has [1, 1.2]; cite the other")
                         + " document by name before the §)"), r.problems());
+    }
+
+    /**
+     * Fixture text with {@code %md} for the markdown suffix, so that this file does not itself cite the made-up
+     * documents (a citation scan would find them).
+     */
+    private static String fx(String text) {
+        return text.replace("%md", ".md");
     }
 
     /** One pass over the repository under {@code root}. */
