@@ -126,7 +126,10 @@ class ServerConcurrencyTest {
         ServerConfig config = TestSupport.config().withConcurrency(1, 4).withRequestTimeout(Duration.ofMillis(1500));
         try (Dream4jServer server = TestSupport.start(config)) {
             TestSupport.Http http = new TestSupport.Http(server.url());
-            try (RawStream running = new RawStream(server.port(), slowDenoise(100))) {
+            // One second between steps: the running request notices its own timeout only at a step boundary (about
+            // 2 s after it started), so the queued request's deadline (1.5 s after it arrived) comes first even when
+            // a loaded machine delays its arrival by up to half a second.
+            try (RawStream running = new RawStream(server.port(), slowDenoise(1000))) {
                 running.awaitEvents("denoise.start", 1);
                 long t0 = System.nanoTime();
                 HttpResponse<String> queued = http.post("/v1/completions", new JsonObject().put("prompt", "x").put("max_tokens", 4));
