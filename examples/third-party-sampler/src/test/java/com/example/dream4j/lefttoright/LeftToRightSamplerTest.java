@@ -103,7 +103,7 @@ class LeftToRightSamplerTest {
             SamplerHarness h = new SamplerHarness(VOCAB, 18, 3, 3);
             float[] ts = Schedule.timesteps(params.steps(), params.eps());
             // flat logits: every slot's top-1 minus top-2 margin is far below 0.999
-            MaskedLogits logits = h.gather(0, SamplerHarness.gaussian(17, 0.1f));
+            MaskedLogits logits = h.gather(0, SamplerHarness.gaussian(17, 0.1f), params);
             int[] commits = h.apply(logits, sampler.step(h.context(Schedule.step(ts, 0)), logits, SamplerHarness.forbidden()));
             int k = Schedule.transferCount(Schedule.averageMasks(30, 2), Schedule.step(ts, 0));
             assertTrue(k > 1, "the schedule must ask for more than one slot for the margin to matter: " + k);
@@ -111,7 +111,7 @@ class LeftToRightSamplerTest {
             assertEquals(expected, commits[0], "row 0 at margin " + margin);
             assertEquals(expected, commits[1], "row 1 at margin " + margin);
             for (int i = 1; i < params.steps(); i++) {
-                MaskedLogits l = h.gather(i, SamplerHarness.gaussian(17, 0.1f));
+                MaskedLogits l = h.gather(i, SamplerHarness.gaussian(17, 0.1f), params);
                 h.apply(l, sampler.step(h.context(Schedule.step(ts, i)), l, SamplerHarness.forbidden()));
             }
             assertEquals(0, h.totalMasks(), "the last step ignores the margin: no mask may be left at margin " + margin);
