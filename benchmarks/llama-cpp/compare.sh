@@ -12,7 +12,7 @@
 #   REPEATS          runs per per-step figure; the table shows the median and the spread (min-max) [3]
 #   GEN_REPEATS      runs per generation figure [$REPEATS] (one generation is ~2 CPU minutes per side and type)
 #   CANVAS           canvas of the per-step figure [256]
-#   STEPS_LO/HI      forwards in the short and the long run of a per-step pair [1 / 4]
+#   STEPS_LO/HI      forwards in the short and the long run of a per-step pair [1 / 3]
 #   GEN_TOKENS       tokens (= steps) of the generation figure [64]
 #   PROMPT           the user message of the generation, rendered with the checkpoint's chat template on both sides
 #   PYTHON           a Python with numpy, torch, safetensors, sentencepiece and transformers for the converter [python3]
@@ -35,7 +35,7 @@ REPEATS="${REPEATS:-3}"
 GEN_REPEATS="${GEN_REPEATS:-$REPEATS}"
 CANVAS="${CANVAS:-256}"
 STEPS_LO="${STEPS_LO:-1}"
-STEPS_HI="${STEPS_HI:-4}"
+STEPS_HI="${STEPS_HI:-3}"
 GEN_TOKENS="${GEN_TOKENS:-64}"
 PROMPT="${PROMPT:-Write a Python function that returns the n-th Fibonacci number.}"
 PYTHON="${PYTHON:-python3}"
@@ -95,9 +95,10 @@ cpu() {
   tail -1 "$tf" | awk '{printf "%.3f", $1 + $2}'
   rm -f "$tf"
 }
-# Median and min-max of the numbers given.
-stats() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2;
+# Median and min-max of the numbers given ("nan" three times for none: REPEATS=0 or GEN_REPEATS=0 skips a figure).
+stats() { [ $# -gt 0 ] || { echo "nan nan nan"; return; }; printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2;
   printf "%.3f %.3f %.3f", m, v[1], v[NR]}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "nan" || b == "nan" || b + 0 == 0) print "-"; else printf "%.2f", a / b}'; }
 
 dream_bench() { # type, iterations
   cpu "$logs/dream-step-$1-$2.log" "$dream4j" bench --model "$(dream_dir "$1")" --threads 1 --canvas "$CANVAS" \
@@ -123,12 +124,12 @@ echo
 printf '%-6s | %-28s | %-28s | %-7s | %-26s | %-26s | %-7s\n' type "dream4j s/step (canvas $CANVAS)" "llama.cpp s/step" ratio \
   "dream4j s/${GEN_TOKENS}-tok gen" "llama.cpp s/${GEN_TOKENS}-tok gen" ratio
 for t in $TYPES; do
-  ds=(); ls=(); dg=(); lg=()
+  ds=(); lls=(); dg=(); lg=()
   for ((r = 1; r <= REPEATS; r++)); do
     lo="$(dream_bench "$t" "$STEPS_LO")"; hi="$(dream_bench "$t" "$((STEPS_HI))")"
     ds+=("$(awk -v a="$lo" -v b="$hi" -v n=$((STEPS_HI - STEPS_LO)) 'BEGIN {printf "%.4f", (b - a) / n}')")
     read -r lo slo <<<"$(llama_step "$t" "$STEPS_LO")"; read -r hi shi <<<"$(llama_step "$t" "$STEPS_HI")"
-    ls+=("$(awk -v a="$lo" -v b="$hi" -v s="${shi:-0}" -v n=$((STEPS_HI - STEPS_LO)) 'BEGIN {printf "%.4f", (b - a) / n - s}')")
+    lls+=("$(awk -v a="$lo" -v b="$hi" -v s="${shi:-0}" -v n=$((STEPS_HI - STEPS_LO)) 'BEGIN {printf "%.4f", (b - a) / n - s}')")
   done
   for ((r = 1; r <= GEN_REPEATS; r++)); do
     dg+=("$(cpu "$logs/dream-gen-$t-$r.log" "$dream4j" generate --model "$(dream_dir "$t")" --chat "$PROMPT" \
@@ -137,12 +138,12 @@ for t in $TYPES; do
       -c "$gen_canvas" -b "$gen_canvas" -ub "$gen_canvas" --diffusion-steps "$GEN_TOKENS" --diffusion-eps 0.001 \
       --temp 0 -p "$PROMPT")")
   done
-  read -r dsm dsl dsh <<<"$(stats "${ds[@]}")"; read -r lsm lsl lsh <<<"$(stats "${ls[@]}")"
-  read -r dgm dgl dgh <<<"$(stats "${dg[@]}")"; read -r lgm lgl lgh <<<"$(stats "${lg[@]}")"
+  read -r dsm dsl dsh <<<"$(stats "${ds[@]+"${ds[@]}"}")"; read -r lsm lsl lsh <<<"$(stats "${lls[@]+"${lls[@]}"}")"
+  read -r dgm dgl dgh <<<"$(stats "${dg[@]+"${dg[@]}"}")"; read -r lgm lgl lgh <<<"$(stats "${lg[@]+"${lg[@]}"}")"
   printf '%-6s | %-28s | %-28s | %-7s | %-26s | %-26s | %-7s\n' "$t/$(gguf_type "$t")" \
-    "$dsm ($dsl-$dsh)" "$lsm ($lsl-$lsh)" "$(awk -v a="$dsm" -v b="$lsm" 'BEGIN {printf "%.2f", a / b}')" \
-    "$dgm ($dgl-$dgh)" "$lgm ($lgl-$lgh)" "$(awk -v a="$dgm" -v b="$lgm" 'BEGIN {printf "%.2f", a / b}')"
-  echo "raw $t: dream4j step ${ds[*]} | llama.cpp step ${ls[*]} | dream4j gen ${dg[*]} | llama.cpp gen ${lg[*]}" >>"$logs/raw.txt"
+    "$dsm ($dsl-$dsh)" "$lsm ($lsl-$lsh)" "$(ratio "$dsm" "$lsm")" \
+    "$dgm ($dgl-$dgh)" "$lgm ($lgl-$lgh)" "$(ratio "$dgm" "$lgm")"
+  echo "raw $t: dream4j step ${ds[*]} | llama.cpp step ${lls[*]} | dream4j gen ${dg[*]} | llama.cpp gen ${lg[*]}" >>"$logs/raw.txt"
 done
 echo
 echo "ratio = dream4j / llama.cpp (below 1: dream4j faster). Generation canvas: $n_prompt prompt + $GEN_TOKENS tokens."
