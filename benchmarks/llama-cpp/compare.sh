@@ -50,8 +50,9 @@ mkdir -p "$WORK/logs"
 logs="$WORK/logs"
 
 ckpt="$WORK/d05"
-gguf_type() { case "$1" in bf16) echo BF16 ;; q8_0) echo Q8_0 ;; q4_0) echo Q4_0 ;; f32) echo F32 ;; *) echo "unknown type $1" >&2; exit 2 ;; esac; }
-dream_dir() { case "$1" in bf16) echo "$ckpt" ;; f32) echo "$WORK/d05-f32" ;; *) echo "$ckpt-$1" ;; esac; }
+gguf_type() { case "$1" in bf16) echo BF16 ;; q8_0) echo Q8_0 ;; q4_0) echo Q4_0 ;; *) echo "compare.sh: unknown type $1 (bf16, q8_0, q4_0)" >&2; exit 2 ;; esac; }
+dream_dir() { case "$1" in bf16) echo "$ckpt" ;; *) echo "$ckpt-$1" ;; esac; }
+for t in $TYPES; do gguf_type "$t" >/dev/null; done
 
 # 1. The checkpoints: synthetic bf16 (Qwen2.5-0.5B shape), dream4j's q8_0 / q4_0 files, the GGUF conversions.
 if [ ! -f "$ckpt/config.json" ]; then
@@ -61,9 +62,6 @@ fi
 for t in $TYPES; do
   case "$t" in
     bf16) ;;
-    f32) [ -f "$WORK/d05-f32/config.json" ] || "$dream4j" synth-checkpoint --out "$WORK/d05-f32" --dtype F32 --layers 24 \
-           --hidden 896 --intermediate 4864 --heads 14 --kv-heads 2 --vocab 151936 --max-positions 32768 \
-           --rope-theta 1000000 >"$logs/synth-f32.log" 2>&1 ;;
     *) [ -f "$(dream_dir "$t")/model.safetensors" ] || "$dream4j" quantize --model "$ckpt" --out "$(dream_dir "$t")" \
          --type "$t" --no-eval >"$logs/quantize-$t.log" 2>&1 ;;
   esac
@@ -74,8 +72,6 @@ for t in $TYPES; do
   g="$(gguf_type "$t")"
   case "$g" in
     BF16) ;;
-    F32) [ -f "$WORK/d05-F32.gguf" ] || "$PYTHON" "$here/convert_synthetic.py" "$LLAMA_CPP_SRC" "$WORK/d05-f32" \
-           --outtype f32 --outfile "$WORK/d05-F32.gguf" >"$logs/convert-f32.log" 2>&1 ;;
     *) [ -f "$WORK/d05-$g.gguf" ] || "$quantize" "$WORK/d05-BF16.gguf" "$WORK/d05-$g.gguf" "$g" 1 \
          >"$logs/quantize-$g.log" 2>&1 ;;
   esac
