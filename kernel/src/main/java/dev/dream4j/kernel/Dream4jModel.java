@@ -80,6 +80,8 @@ public final class Dream4jModel implements DiffusionLM {
     private final Checkpoint checkpoint;
     private final ModelDescription model;
     private final Tokenizer tokenizer;
+    /** The tokenizer as the API offers it (encode, decode, chat template). */
+    private final TextTokenizer text;
     private final Backend backend;
     private final String backendName;
     private final String tokenizerName;
@@ -92,6 +94,7 @@ public final class Dream4jModel implements DiffusionLM {
         this.checkpoint = checkpoint;
         this.model = model;
         this.tokenizer = tokenizer;
+        this.text = new TokenizerText(tokenizer);
         this.tokenizerName = tokenizerName;
         this.backend = backend;
         this.backendName = backendName;
@@ -244,26 +247,22 @@ public final class Dream4jModel implements DiffusionLM {
 
     @Override
     public List<Integer> encode(String text, boolean addSpecialTokens) {
-        return text().encode(text, addSpecialTokens);
+        return this.text.encode(text, addSpecialTokens);
     }
 
     @Override
     public String decode(List<Integer> ids, boolean skipSpecialTokens) {
-        return text().decode(ids, skipSpecialTokens);
+        return text.decode(ids, skipSpecialTokens);
     }
 
     @Override
     public String renderChat(List<ChatMessage> messages) {
-        return text().renderChat(messages);
+        return text.renderChat(messages);
     }
 
     @Override
     public int vocabSize() {
         return tokenizer.vocabSize();
-    }
-
-    private TextTokenizer text() {
-        return new TokenizerText(tokenizer);
     }
 
     /** The ids a prompt stands for. */
