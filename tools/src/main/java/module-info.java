@@ -5,6 +5,7 @@
 module dev.dream4j.tools {
     requires dev.dream4j.api;
     requires dev.dream4j.checkpoint;
+    requires jdk.incubator.vector; // ArithmeticPeak: the fp32 FMA rate the backend's kernels can reach
     requires info.picocli;
 
     exports dev.dream4j.tools;

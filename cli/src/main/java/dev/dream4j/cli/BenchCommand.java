@@ -3,6 +3,7 @@ package dev.dream4j.cli;
 import dev.dream4j.api.DiffusionLM;
 import dev.dream4j.api.ModelDiagnostics;
 import dev.dream4j.api.ModelDimensions;
+import dev.dream4j.tools.ArithmeticPeak;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,7 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench", description = "Time full forward passes (one denoising step) of a checkpoint and print seconds, GFLOPS and peak memory.")
+@Command(name = "bench", description = {"Time full forward passes (one denoising step) of a checkpoint and print seconds, GFLOPS and peak memory.",
+        "Measures the copy bandwidth and the fp32 FMA peak first, and places the small-row step on that roofline."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -54,8 +56,11 @@ final class BenchCommand implements Callable<Integer> {
         OptionLimits.check("--iterations", iterations, 1, 1_000_000);
         OptionLimits.check("--warmup", warmup, 0, 1_000_000);
         OptionLimits.check("--threads", model.threads, 1, OptionLimits.maxThreads());
-        double bandwidth = streamCopyGBs(model.threads == null ? Runtime.getRuntime().availableProcessors() : model.threads);
+        double bandwidth = streamCopyGBs(threadCount());
         out.printf("memory       STREAM-like copy %.1f GB/s (read + write, best of 5, 64 MiB arrays)%n", bandwidth);
+        ArithmeticPeak.Rate peak = ArithmeticPeak.measure(threadCount(), 3, 300);
+        out.printf("arithmetic   fp32 FMA peak %.1f GFLOPS (%d threads, %d-lane vectors, register-only FMA chains, best of 3)%n",
+                peak.gflops(), peak.threads(), peak.lanes());
         for (String w : weights) {
             if (!resetPeakRss() && weights.size() > 1) {
                 out.println("note         peak RSS could not be reset between formats: each figure is the process peak so far");
@@ -63,14 +68,18 @@ final class BenchCommand implements Callable<Integer> {
             if (!"native".equals(w)) {
                 model.backendOptions.put("cpu.weights", w);
             }
-            benchOne(out, w, bandwidth);
+            benchOne(out, w, bandwidth, peak.gflops());
             model.backendOptions.remove("cpu.weights");
         }
         out.flush();
         return 0;
     }
 
-    private void benchOne(PrintWriter out, String weightsLabel, double bandwidth) throws IOException {
+    private int threadCount() {
+        return model.threads == null ? Runtime.getRuntime().availableProcessors() : model.threads;
+    }
+
+    private void benchOne(PrintWriter out, String weightsLabel, double bandwidth, double peakGflops) throws IOException {
         long loadStart = System.nanoTime();
         try (DiffusionLM lm = model.open()) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
@@ -88,13 +97,22 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("load         %.2f s%n", loadSeconds);
             out.printf("canvas       %d tokens, %d lm_head rows%n", canvas, rows);
             out.printf("forward      best %.4f s, mean %.4f s over %d%n", full[0], full[1], iterations);
-            out.printf("throughput   %.2f GFLOPS (best), %.3f GFLOP per forward%n", flops / full[0] / 1e9, flops / 1e9);
+            out.printf("throughput   %.2f GFLOPS (best) = %.2f of the FMA peak, %.3f GFLOP per forward%n", flops / full[0] / 1e9,
+                    flops / full[0] / 1e9 / peakGflops, flops / 1e9);
             if (smallRows > 0) {
                 double[] small = time(lm, smallRows, smallRows);
                 double smallFlops = diagnostics.forwardFlops(smallRows, smallRows, smallRows);
                 out.printf("%d-row step  best %.4f s, mean %.4f s: %.2f GFLOPS, weights %.1f MB -> %.1f GB/s = %.2f of the copy bandwidth%n",
                         smallRows, small[0], small[1], smallFlops / small[0] / 1e9, bytes / 1e6, bytes / small[0] / 1e9,
                         bytes / small[0] / 1e9 / bandwidth);
+                // the roofline: a step can go no faster than its weight bytes at the copy bandwidth, nor than its
+                // FLOPs at the FMA peak; which of the two is larger says what bounds it on this machine
+                double memoryBound = bytes / 1e9 / bandwidth;
+                double arithmeticBound = smallFlops / 1e9 / peakGflops;
+                double bound = Math.max(memoryBound, arithmeticBound);
+                out.printf("roofline     %d-row step: memory bound %.4f s, arithmetic bound %.4f s -> %s-bound; best step = %.2f of the bound%n",
+                        smallRows, memoryBound, arithmeticBound, arithmeticBound > memoryBound ? "arithmetic" : "memory",
+                        bound / small[0]);
             }
             out.printf("peak RSS     %s%n", peakRss());
             out.flush();

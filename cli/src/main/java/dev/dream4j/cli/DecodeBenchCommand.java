@@ -62,14 +62,25 @@ final class DecodeBenchCommand implements Callable<Integer> {
             description = "java-cpu weight formats (cpu.weights option), one table each (default: native).")
     List<String> weights = new ArrayList<>(List.of("native"));
 
+    @Option(names = "--configs", split = ",", paramLabel = "KEY",
+            description = "Configurations to run after the baseline, by key (default: all): blocks, threshold, dual, prefix, "
+                    + "threshold-prefix, threshold-dual. A 7B-shaped checkpoint needs minutes per configuration.")
+    List<String> configKeys;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "New tokens of the untimed warm-up generation (JIT; default: one block; 0: none).")
+    Integer warmupTokens;
+
     /** The weight format of the current table. */
     private String currentWeights = "native";
 
-    /** One configuration of the table. */
-    private record Config(String name, String uncached, UnaryOperator<GenerationRequest.Builder> settings) {
+    /** One configuration of the table; {@code key} selects it with {@code --configs} (the baseline has none). */
+    private record Config(String key, String name, String uncached, UnaryOperator<GenerationRequest.Builder> settings) {
     }
 
-    private record Row(String name, int forwards, double flops, double seconds, double agreement, double vsUncached, int newTokens, double hitRate) {
+    private static final List<String> CONFIG_KEYS = List.of("blocks", "threshold", "dual", "prefix", "threshold-prefix", "threshold-dual");
+
+    private record Row(String name, int forwards, double flops, double seconds, double cpuSeconds, double agreement, double vsUncached,
+                       int newTokens, double hitRate) {
     }
 
     @Override
@@ -77,6 +88,14 @@ final class DecodeBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         OptionLimits.check("--canvas", canvas, 2, OptionLimits.MAX_CANVAS);
         OptionLimits.check("--threads", threads, 1, OptionLimits.maxThreads());
+        if (configKeys != null) {
+            for (String k : configKeys) {
+                if (!CONFIG_KEYS.contains(k)) {
+                    throw new dev.dream4j.api.InvalidRequestException("--configs", "unknown configuration '" + k + "'; known: "
+                            + String.join(", ", CONFIG_KEYS));
+                }
+            }
+        }
         for (String w : weights) {
             currentWeights = w;
             benchAll(out);
@@ -132,24 +151,28 @@ final class DecodeBenchCommand implements Callable<Integer> {
             throw new dev.dream4j.api.InvalidRequestException("canvas", "the prompt has " + prompt.length
                     + " tokens, which leaves fewer new tokens than one block in a canvas of " + canvas);
         }
-        List<Config> configs = List.of(
-                new Config("baseline (entropy, steps = tokens)", null, b -> b.sampler("entropy").steps(newTokens)),
-                new Config("entropy in blocks, no cache", null, b -> b.sampler("entropy").steps(newTokens).blockLength(blockLength)),
-                new Config("threshold only (tau " + threshold + ", no cache)", null, b -> b.sampler("fast-dllm-threshold")
+        List<Config> all = List.of(
+                new Config(null, "baseline (entropy, steps = tokens)", null, b -> b.sampler("entropy").steps(newTokens)),
+                new Config("blocks", "entropy in blocks, no cache", null, b -> b.sampler("entropy").steps(newTokens).blockLength(blockLength)),
+                new Config("threshold", "threshold only (tau " + threshold + ", no cache)", null, b -> b.sampler("fast-dllm-threshold")
                         .threshold(threshold).blockLength(blockLength)),
-                new Config("cache only (entropy, dual)", "entropy in blocks, no cache", b -> b.sampler("entropy").steps(newTokens)
+                new Config("dual", "cache only (entropy, dual)", "entropy in blocks, no cache", b -> b.sampler("entropy").steps(newTokens)
                         .blockLength(blockLength).cache(CacheMode.DUAL)),
-                new Config("cache only (entropy, prefix)", "entropy in blocks, no cache", b -> b.sampler("entropy").steps(newTokens)
+                new Config("prefix", "cache only (entropy, prefix)", "entropy in blocks, no cache", b -> b.sampler("entropy").steps(newTokens)
                         .blockLength(blockLength).cache(CacheMode.PREFIX)),
-                new Config("threshold + prefix cache", "threshold only", b -> b.sampler("fast-dllm-threshold").threshold(threshold)
+                new Config("threshold-prefix", "threshold + prefix cache", "threshold only", b -> b.sampler("fast-dllm-threshold").threshold(threshold)
                         .blockLength(blockLength).cache(CacheMode.PREFIX)),
-                new Config("threshold + dual cache", "threshold only", b -> b.sampler("fast-dllm-threshold").threshold(threshold)
+                new Config("threshold-dual", "threshold + dual cache", "threshold only", b -> b.sampler("fast-dllm-threshold").threshold(threshold)
                         .blockLength(blockLength).cache(CacheMode.DUAL)));
+        List<Config> configs = all.stream().filter(c -> c.key() == null || configKeys == null || configKeys.contains(c.key())).toList();
         ModelDiagnostics s = lm.diagnostics();
         List<Integer> ids = java.util.Arrays.stream(prompt).boxed().toList();
         // warm-up (JIT): one short threshold generation
-        lm.generate(GenerationRequest.builder().promptIds(ids).maxNewTokens(blockLength).temperature(0).seed(1)
-                .sampler("fast-dllm-threshold").build(), DenoisingListener.NONE);
+        int warm = warmupTokens == null ? blockLength : OptionLimits.check("--warmup", warmupTokens, 0, newTokens);
+        if (warm > 0) {
+            lm.generate(GenerationRequest.builder().promptIds(ids).maxNewTokens(warm).temperature(0).seed(1)
+                    .sampler("fast-dllm-threshold").build(), DenoisingListener.NONE);
+        }
         List<Row> rows = new ArrayList<>();
         java.util.Map<String, List<Integer>> outputs = new java.util.HashMap<>();
         List<Integer> baseline = null;
@@ -165,34 +188,45 @@ final class DecodeBenchCommand implements Callable<Integer> {
                 slots[1] += step.cacheHits();
                 return DenoisingListener.Decision.CONTINUE;
             };
+            double cpu0 = processCpuSeconds();
             long t0 = System.nanoTime();
             GenerationResult result = lm.generate(request, meter);
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpuSeconds = processCpuSeconds() - cpu0;
             List<Integer> generated = result.first().generatedIds();
             if (reference) {
                 baseline = generated;
             }
             outputs.put(c.name().startsWith("threshold only") ? "threshold only" : c.name(), generated);
             double agreement = agreement(generated, baseline);
-            double vsUncached = c.uncached() == null ? Double.NaN : agreement(generated, outputs.get(c.uncached()));
-            rows.add(new Row(c.name(), result.steps(), flops[0], seconds, agreement, vsUncached, generated.size(),
+            List<Integer> uncached = c.uncached() == null ? null : outputs.get(c.uncached()); // absent when not selected
+            double vsUncached = uncached == null ? Double.NaN : agreement(generated, uncached);
+            rows.add(new Row(c.name(), result.steps(), flops[0], seconds, cpuSeconds, agreement, vsUncached, generated.size(),
                     slots[1] / (double) Math.max(1, slots[0] + slots[1])));
         }
         Row base = rows.getFirst();
         out.printf("%n== %s: canvas %d (prompt %d + %d new), block %d, temperature 0, backend %s, weights %s, threads %s ==%n", label, canvas,
                 prompt.length, newTokens, blockLength, lm.info().backend(), currentWeights, threads == null ? "all" : threads);
-        out.printf("%-36s %9s %10s %12s %9s %10s %10s %12s %9s %9s%n", "configuration", "forwards", "fwd/token", "MFLOP/token",
-                "ms/token", "cache hit", "agreement", "vs uncached", "FLOPs x", "time x");
+        out.printf("%-36s %9s %10s %12s %9s %10s %10s %12s %9s %9s %9s%n", "configuration", "forwards", "fwd/token", "MFLOP/token",
+                "ms/token", "cache hit", "agreement", "vs uncached", "FLOPs x", "time x", "CPU x");
         for (Row r : rows) {
-            out.printf("%-36s %9d %10.3f %12.2f %9.3f %9.1f%% %9.1f%% %12s %8.2fx %8.2fx%n", r.name(), r.forwards(),
+            out.printf("%-36s %9d %10.3f %12.2f %9.3f %9.1f%% %9.1f%% %12s %8.2fx %8.2fx %8.2fx%n", r.name(), r.forwards(),
                     (double) r.forwards() / r.newTokens(), r.flops() / r.newTokens() / 1e6, r.seconds() * 1e3 / r.newTokens(),
                     100 * r.hitRate(),
-                    100 * r.agreement(), Double.isNaN(r.vsUncached()) ? "-" : String.format("%.1f%%", 100 * r.vsUncached()), base.flops() / r.flops(), base.seconds() / r.seconds());
+                    100 * r.agreement(), Double.isNaN(r.vsUncached()) ? "-" : String.format("%.1f%%", 100 * r.vsUncached()), base.flops() / r.flops(), base.seconds() / r.seconds(),
+                    base.cpuSeconds() / r.cpuSeconds());
         }
         out.printf("agreement: share of the %d new positions equal to the baseline's; vs uncached: equal to the same sampler's%n"
                 + "uncached block decoding (isolates the cache's approximation). FLOPs: the model's forwardFlops of each forward's%n"
-                + "computed slots and lm_head rows. The fast-dllm rows stop early at end-of-text (the default).%n", newTokens);
+                + "computed slots and lm_head rows. The fast-dllm rows stop early at end-of-text (the default). time x / CPU x: the%n"
+                + "baseline's wall / process CPU time over the row's (CPU time is steadier on a shared machine; load average now %.2f).%n",
+                newTokens, java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         out.flush();
+    }
+
+    /** CPU time of this process so far (all threads), or NaN where the platform does not report it. */
+    private static double processCpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
     private static double agreement(List<Integer> a, List<Integer> b) {
