@@ -1,6 +1,10 @@
 package dev.dream4j.cli;
 
+import dev.dream4j.api.CacheMode;
+import dev.dream4j.api.DenoisingListener;
 import dev.dream4j.api.DiffusionLM;
+import dev.dream4j.api.GenerationRequest;
+import dev.dream4j.api.UnsupportedFeatureException;
 import dev.dream4j.api.ModelDiagnostics;
 import dev.dream4j.api.ModelDimensions;
 import dev.dream4j.tools.ArithmeticPeak;
@@ -45,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> weights = new ArrayList<>(List.of("native"));
 
     @Option(names = "--small-rows", defaultValue = "32", paramLabel = "R",
-            description = "Also time an R-row forward (a Fast-dLLM dual-cache window's GEMM work; 0 skips it).")
+            description = "Also time an R-row forward and an R-row dual-cache step over the rest of the canvas (a Fast-dLLM window; 0 skips both).")
     int smallRows;
 
     @Override
@@ -55,6 +59,7 @@ final class BenchCommand implements Callable<Integer> {
         OptionLimits.check("--logit-rows", logitRows, 1, canvas);
         OptionLimits.check("--iterations", iterations, 1, 1_000_000);
         OptionLimits.check("--warmup", warmup, 0, 1_000_000);
+        OptionLimits.check("--small-rows", smallRows, 0, OptionLimits.MAX_CANVAS);
         OptionLimits.check("--threads", model.threads, 1, OptionLimits.maxThreads());
         double bandwidth = streamCopyGBs(threadCount());
         out.printf("memory       STREAM-like copy %.1f GB/s (read + write, best of 5, 64 MiB arrays)%n", bandwidth);
@@ -102,21 +107,74 @@ final class BenchCommand implements Callable<Integer> {
             if (smallRows > 0) {
                 double[] small = time(lm, smallRows, smallRows);
                 double smallFlops = diagnostics.forwardFlops(smallRows, smallRows, smallRows);
-                out.printf("%d-row step  best %.4f s, mean %.4f s: %.2f GFLOPS, weights %.1f MB -> %.1f GB/s = %.2f of the copy bandwidth%n",
+                out.printf("%d-row step  best %.4f s, mean %.4f s: %.2f GFLOPS, weights %.1f MB -> %.1f GB/s = %.2f of the copy bandwidth"
+                                + " (attention over the %d rows alone)%n",
                         smallRows, small[0], small[1], smallFlops / small[0] / 1e9, bytes / 1e6, bytes / small[0] / 1e9,
-                        bytes / small[0] / 1e9 / bandwidth);
-                // the roofline: a step can go no faster than its weight bytes at the copy bandwidth, nor than its
-                // FLOPs at the FMA peak; which of the two is larger says what bounds it on this machine
-                double memoryBound = bytes / 1e9 / bandwidth;
-                double arithmeticBound = smallFlops / 1e9 / peakGflops;
-                double bound = Math.max(memoryBound, arithmeticBound);
-                out.printf("roofline     %d-row step: memory bound %.4f s, arithmetic bound %.4f s -> %s-bound; best step = %.2f of the bound%n",
-                        smallRows, memoryBound, arithmeticBound, arithmeticBound > memoryBound ? "arithmetic" : "memory",
-                        bound / small[0]);
+                        bytes / small[0] / 1e9 / bandwidth, smallRows);
+                if (smallRows < canvas) {
+                    cachedStep(out, lm, bytes, bandwidth, peakGflops);
+                } else {
+                    out.printf("cached step  not measured: --small-rows %d leaves no cached context in a canvas of %d%n", smallRows, canvas);
+                }
             }
             out.printf("peak RSS     %s%n", peakRss());
             out.flush();
         }
+    }
+
+    /**
+     * The step a Fast-dLLM dual cache runs once a block's first forward has filled the cache: {@link #smallRows} rows
+     * computed, attending over the cached keys and values of the rest of the canvas. Timed inside real generations
+     * (prompt of {@code canvas - R} tokens, R new tokens in one block of R, 4 entropy steps at temperature 0): the
+     * time between two listener calls of a step that computed R rows with cache hits, sampling included, over
+     * {@link #iterations} generations after {@link #warmup}. Then the roofline: that step can go no faster than its
+     * weight bytes at the copy bandwidth, nor than its FLOPs at the FMA peak, and the larger bound says which of the
+     * two limits it on this machine.
+     */
+    private void cachedStep(PrintWriter out, DiffusionLM lm, double bytes, double bandwidth, double peakGflops) {
+        int vocab = lm.info().vocabSize();
+        List<Integer> prompt = new ArrayList<>();
+        for (int i = 0; i < canvas - smallRows; i++) {
+            prompt.add((i * 7919) % Math.min(vocab, 1000));
+        }
+        GenerationRequest request = GenerationRequest.builder().promptIds(prompt).maxNewTokens(smallRows).blockLength(smallRows)
+                .steps(Math.min(4, smallRows)).sampler("entropy").temperature(0).seed(1).cache(CacheMode.DUAL).build();
+        List<Double> times = new ArrayList<>();
+        double[] flops = {0};
+        int[] context = {0};
+        for (int g = 0; g < warmup + iterations; g++) {
+            boolean timed = g >= warmup;
+            long[] last = {System.nanoTime()};
+            try {
+                lm.generate(request, step -> {
+                    long now = System.nanoTime();
+                    if (timed && step.rowsComputed() == smallRows && step.cacheHits() > 0) {
+                        times.add((now - last[0]) / 1e9);
+                        context[0] = (int) (step.rowsComputed() + step.cacheHits());
+                        flops[0] = lm.diagnostics().forwardFlops(step.rowsComputed(), step.logitRows(), context[0]);
+                    }
+                    last[0] = System.nanoTime();
+                    return DenoisingListener.Decision.CONTINUE;
+                });
+            } catch (UnsupportedFeatureException e) {
+                out.printf("cached step  not measured: %s%n", e.getMessage());
+                return;
+            }
+        }
+        if (times.isEmpty()) {
+            out.printf("cached step  not measured: no step computed %d rows over a cached prefix%n", smallRows);
+            return;
+        }
+        double best = times.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double mean = times.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        out.printf("cached step  %d rows over a cached context of %d (dual cache): best %.4f s, mean %.4f s over %d steps: %.2f GFLOPS,"
+                        + " weights -> %.1f GB/s = %.2f of the copy bandwidth%n", smallRows, context[0] - smallRows, best, mean, times.size(),
+                flops[0] / best / 1e9, bytes / best / 1e9, bytes / best / 1e9 / bandwidth);
+        double memoryBound = bytes / 1e9 / bandwidth;
+        double arithmeticBound = flops[0] / 1e9 / peakGflops;
+        out.printf("roofline     cached %d-row step: memory bound %.4g s, arithmetic bound %.4g s -> %s-bound; best step = %.2f of the bound%n",
+                smallRows, memoryBound, arithmeticBound, arithmeticBound > memoryBound ? "arithmetic" : "memory",
+                Math.max(memoryBound, arithmeticBound) / best);
     }
 
     /** Best and mean seconds of a forward over {@code length} tokens with the last {@code rows} through lm_head. */
