@@ -78,13 +78,18 @@ class QuantizedKernelTest {
         int blocks = (cols + 31) / 32;
         for (int r = 0; r < rows; r++) {
             for (int k = 0; k < cols; k++) {
-                float d = Math.abs(Float.float16ToFloat(q.scales.get(SHORT_LE, 2L * (r * (long) blocks + k / 32))));
+                float signed = Float.float16ToFloat(q.scales.get(SHORT_LE, 2L * (r * (long) blocks + k / 32)));
+                float d = Math.abs(signed);
                 float err = Math.abs(deq[r][k] - w[r * cols + k]);
-                // half a quantization step, plus the fp16 rounding of the scale applied to the largest value; q4_0's
-                // range is [-8d, 7d] with -8d at the largest magnitude, so the opposite side clips beyond 7d
+                double t = w[r * cols + k] / (double) signed;
+                if (f == WeightFormat.Q4_0 && (t < -8.5 || t > 7.5)) {
+                    // beyond q4_0's range [-8, 7] steps (its searched scale may clip the largest values): the end level
+                    assertEquals((t < 0 ? -8 : 7) * signed, deq[r][k], f + " row " + r + " col " + k + " clipped");
+                    continue;
+                }
+                // half a quantization step, plus the fp16 rounding of the scale applied to the largest value
                 float x = Math.abs(w[r * cols + k]);
-                float step = f == WeightFormat.Q4_0 && x > 7.5f * d ? 1.0f : 0.5f;
-                float bound = step * d * 1.001f + x * 1e-3f;
+                float bound = 0.5f * d * 1.001f + x * 1e-3f;
                 assertTrue(err <= bound, f + " row " + r + " col " + k + ": |" + deq[r][k] + " - " + w[r * cols + k] + "| > " + bound);
             }
         }
