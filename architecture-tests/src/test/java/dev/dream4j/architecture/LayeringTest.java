@@ -67,6 +67,17 @@ class LayeringTest {
     }
 
     @Test
+    void javaCpuCallsNoNativeCode() {
+        noClasses().that().resideInAPackage("dev.dream4j.backend.cpu..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.Linker")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.SymbolLookup")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.FunctionDescriptor")
+                .because("java-cpu computes in fp32 through the Vector API and never crashes the JVM on a native bounds error "
+                        + "(DESIGN.md, Weights and formats; ADR 0005)")
+                .check(classes);
+    }
+
+    @Test
     void nothingDependsOnTheCliOrTheServer() {
         noClasses().that().resideOutsideOfPackages("dev.dream4j.cli..", "dev.dream4j.server..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.dream4j.cli..", "dev.dream4j.server..")
