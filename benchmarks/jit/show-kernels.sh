@@ -23,6 +23,7 @@ for m in "${methods[@]}"; do opts="$opts -XX:CompileCommand=print,$m"; done
 echo "== dot-product idioms (benchmarks/jit/DotProductIdioms.java)" >&2
 "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" -XX:+UnlockDiagnosticVMOptions -XX:PrintAssemblyOptions=intel \
   -XX:CompileCommand=print,DotProductIdioms::int16PairsIntoInt32 -XX:CompileCommand=print,DotProductIdioms::fp32Fma \
+  -XX:CompileCommand=print,DotProductIdioms::int16PairsReduction \
   "$root/benchmarks/jit/DotProductIdioms.java" > "$out" 2>&1
 grep "G/s" "$out" | tail -1
 python3 "$root/benchmarks/jit/decode_asm.py" "$out"
