@@ -5,6 +5,7 @@ import dev.dream4j.api.DiffusionLM;
 import dev.dream4j.api.ModelDiagnostics;
 import dev.dream4j.api.ModelDimensions;
 import dev.dream4j.backend.cpu.Kernels;
+import dev.dream4j.tools.MemoryBandwidth;
 import dev.dream4j.tools.SyntheticCheckpoints;
 import dev.dream4j.spi.model.DType;
 
@@ -46,7 +47,7 @@ public final class CpuBench {
      */
     private static void smallM(String[] ms, String[] formats, int threads, int reps, PrintStream out) throws Exception {
         int[][] shapes = {{18944, 3584}, {3584, 18944}};
-        double copy = streamCopy(threads);
+        double copy = MemoryBandwidth.copyGBs(threads);
         out.printf("STREAM-like copy: %.1f GB/s (read + write, %d threads, best of 5)%n", copy, threads);
         out.printf("%6s %6s %6s %6s %10s %10s %10s %10s %8s %12s%n", "format", "M", "N", "K", "MB", "ms", "GB/s", "GFLOPS", "x copy",
                 "blocked ms");
@@ -98,29 +99,6 @@ public final class CpuBench {
                 }
             }
         }
-    }
-
-    /** STREAM-like copy over {@code threads} threads: GB/s of bytes read plus written, best of 5. */
-    private static double streamCopy(int threads) throws InterruptedException {
-        int n = 16 << 20;
-        float[] a = new float[n];
-        float[] b = new float[n];
-        java.util.Arrays.fill(a, 1f);
-        double best = 0;
-        for (int rep = 0; rep < 5; rep++) {
-            Thread[] ts = new Thread[threads];
-            long t0 = System.nanoTime();
-            for (int t = 0; t < threads; t++) {
-                int from = (int) ((long) n * t / threads);
-                int to = (int) ((long) n * (t + 1) / threads);
-                ts[t] = Thread.ofPlatform().start(() -> System.arraycopy(a, from, b, from, to - from));
-            }
-            for (Thread t : ts) {
-                t.join();
-            }
-            best = Math.max(best, 2.0 * 4 * n / ((System.nanoTime() - t0) / 1e9) / 1e9);
-        }
-        return best;
     }
 
     public static void main(String[] args) throws Exception {

@@ -8,6 +8,7 @@ import dev.dream4j.api.UnsupportedFeatureException;
 import dev.dream4j.api.ModelDiagnostics;
 import dev.dream4j.api.ModelDimensions;
 import dev.dream4j.tools.ArithmeticPeak;
+import dev.dream4j.tools.MemoryBandwidth;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
         OptionLimits.check("--warmup", warmup, 0, 1_000_000);
         OptionLimits.check("--small-rows", smallRows, 0, OptionLimits.MAX_CANVAS);
         OptionLimits.check("--threads", model.threads, 1, OptionLimits.maxThreads());
-        double bandwidth = streamCopyGBs(threadCount());
+        double bandwidth = MemoryBandwidth.copyGBs(threadCount());
         out.printf("memory       STREAM-like copy %.1f GB/s (read + write, best of 5, 64 MiB arrays)%n", bandwidth);
         ArithmeticPeak.Rate peak = ArithmeticPeak.measure(threadCount(), 3, 300);
         out.printf("arithmetic   fp32 FMA peak %.1f GFLOPS (%d threads, %d-lane vectors, register-only FMA chains, best of 3)%n",
@@ -232,26 +233,6 @@ final class BenchCommand implements Callable<Integer> {
         };
         double headPerWeight = "q4_0".equals(weights) ? 34.0 / 32 : perWeight; // q4_0 keeps the LM head at q8_0
         return perLayer * s.layers() * perWeight + head * headPerWeight;
-    }
-
-    /** A STREAM-like copy: {@code threads} threads each copying its slice of a 64 MiB array; GB/s of read + write. */
-    static double streamCopyGBs(int threads) {
-        int n = 16 << 20; // 64 MiB per array: far beyond the caches, small next to the model
-        float[] a = new float[n];
-        float[] b = new float[n];
-        java.util.Arrays.fill(a, 1f);
-        double best = 0;
-        for (int rep = 0; rep < 5; rep++) {
-            long t0 = System.nanoTime();
-            java.util.stream.IntStream.range(0, threads).parallel().forEach(t -> {
-                int from = (int) ((long) n * t / threads);
-                int to = (int) ((long) n * (t + 1) / threads);
-                System.arraycopy(a, from, b, from, to - from);
-            });
-            double sec = (System.nanoTime() - t0) / 1e9;
-            best = Math.max(best, 2.0 * 4 * n / sec / 1e9);
-        }
-        return best;
     }
 
     /** Resets VmHWM (Linux: write 5 to /proc/self/clear_refs) so each weight format gets its own peak. */

@@ -18,6 +18,11 @@ class BenchRooflineTest {
     @TempDir
     Path tmp;
 
+    private Path tinyCheckpoint(String name, long seed) throws java.io.IOException {
+        return SyntheticCheckpoint.builder().layers(1).hidden(64).intermediate(96).heads(4).kvHeads(2).seed(seed).build()
+                .write(tmp.resolve(name));
+    }
+
     private static Matcher find(String regex, String text) {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertTrue(m.find(), "no match for " + regex + " in:\n" + text);
@@ -26,8 +31,7 @@ class BenchRooflineTest {
 
     @Test
     void benchPlacesTheCachedStepOnTheRooflineItMeasured() throws Exception {
-        Path dir = SyntheticCheckpoint.builder().layers(1).hidden(64).intermediate(96).heads(4).kvHeads(2).seed(4).build()
-                .write(tmp.resolve("b"));
+        Path dir = tinyCheckpoint("b", 4);
         CliEndToEndTest.Run r = cli("bench", "--model", dir.toString(), "--backend", "java-cpu", "--canvas", "16",
                 "--small-rows", "4", "--iterations", "2", "--warmup", "0", "--threads", "1");
         assertEquals(0, r.exit(), r.err());
@@ -58,8 +62,7 @@ class BenchRooflineTest {
 
     @Test
     void aCanvasWithoutRoomForACachedContextSaysSo() throws Exception {
-        Path dir = SyntheticCheckpoint.builder().layers(1).hidden(64).intermediate(96).heads(4).kvHeads(2).seed(5).build()
-                .write(tmp.resolve("c"));
+        Path dir = tinyCheckpoint("c", 5);
         CliEndToEndTest.Run r = cli("bench", "--model", dir.toString(), "--backend", "java-cpu", "--canvas", "8",
                 "--small-rows", "8", "--iterations", "1", "--warmup", "0", "--threads", "1");
         assertEquals(0, r.exit(), r.err());
